@@ -1,0 +1,30 @@
+// The `pinas` command-line tool. Subcommands live in the other files of this
+// folder and register themselves (see command_registry.h).
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+
+#include "nas/cli/command_registry.h"
+#include "proto/error.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"pinas: neural architecture search for private inference", "pinas"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "pinas 0.1.0");
+  pinas::cli::register_all_commands(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // --help and --version arrive as "errors" with exit code 0.
+    if (error.get_exit_code() == 0) return app.exit(error);
+    std::cerr << "pinas: error: " << error.what() << "\n";
+    return 2;
+  } catch (const pinas::Error& error) {
+    std::cerr << "pinas: error: " << error.what() << "\n";
+    return 2;
+  } catch (const std::exception& error) {
+    std::cerr << "pinas: error: " << error.what() << "\n";
+    return 2;
+  }
+  return 0;
+}
