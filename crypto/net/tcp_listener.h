@@ -1,0 +1,44 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "crypto/net/tcp_channel.h"
+#include "crypto/net/tcp_options.h"
+
+namespace pinas::crypto {
+
+// A listening TCP socket for a serving loop: accept clients one after
+// another, each as its own TcpChannel. Port 0 picks a free port (see port()).
+// SO_REUSEADDR is set so a restarted server can rebind at once. Not
+// thread-safe; the accepted channels are independent of the listener.
+class TcpListener {
+ public:
+  // Binds and listens on bind_address:port. Throws ChannelError naming the
+  // address if binding fails (port in use, bad address).
+  explicit TcpListener(uint16_t port, const std::string& bind_address = "127.0.0.1",
+                       const TcpOptions& channel_options = {});
+  ~TcpListener();
+  TcpListener(const TcpListener&) = delete;
+  TcpListener& operator=(const TcpListener&) = delete;
+
+  // The port actually bound.
+  uint16_t port() const { return port_; }
+
+  // Waits for the next client (forever when `timeout` is empty) and returns
+  // its channel, which uses the channel options given at construction.
+  // Throws ChannelError on timeout or failure.
+  std::unique_ptr<TcpChannel> accept(
+      std::optional<std::chrono::milliseconds> timeout = std::nullopt);
+
+ private:
+  int socket_fd_ = -1;
+  uint16_t port_ = 0;
+  std::string bind_address_;
+  TcpOptions channel_options_;
+};
+
+}  // namespace pinas::crypto
