@@ -92,12 +92,13 @@ class Channel {
 
  private:
   // Fills `data` with exactly `count` bytes from the buffered transport;
-  // `what` names the part being read for errors.
+  // `what` names the part being read for errors (nullptr: a frame header).
   void read_exact(uint8_t* data, size_t count, const char* what);
   void write_frame();
 
   std::string peer_;
   std::vector<uint8_t> send_buffer_;  // 4 bytes of room for the prefix, then payload
+  size_t send_used_ = 4;               // prefix room plus payload bytes queued
   std::vector<uint8_t> read_buffer_;
   size_t read_begin_ = 0;
   size_t read_end_ = 0;
