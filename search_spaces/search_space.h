@@ -14,6 +14,10 @@
 
 namespace pinas::spaces {
 
+namespace detail {
+class NetworkBuilder;
+}
+
 // The number of members of a space: `approximate` always, `exact` when it
 // fits in 64 bits (e.g. 15,625 for nb201).
 struct SpaceSize {
@@ -62,20 +66,24 @@ class SearchSpace {
   // space() is name() and its genotype() is describe(genotype). Throws
   // SpaceError for a non-member and GraphError if the input is too small
   // for the network's reductions.
-  virtual Architecture build(const pb::Genotype& genotype, Shape input,
-                             std::int64_t num_classes) const = 0;
+  Architecture build(const pb::Genotype& genotype, Shape input, std::int64_t num_classes) const;
 
   // The totals of build(genotype, input, num_classes) without building the
   // graph (the fast path a search screens candidates with; tested equal to
   // analyze(build(...))). Same throws as build().
-  virtual CostTotals count(const pb::Genotype& genotype, Shape input,
-                           std::int64_t num_classes) const = 0;
+  CostTotals count(const pb::Genotype& genotype, Shape input, std::int64_t num_classes) const;
 
   // The canonical readable genotype string: equal iff the decisions are equal.
   // Throws SpaceError for a non-member.
   virtual std::string describe(const pb::Genotype& genotype) const = 0;
   // The reverse of describe(). Throws SpaceError naming the bad part.
   virtual pb::Genotype parse(std::string_view description) const = 0;
+
+ protected:
+  // Emits the network of a checked member through `builder` (graph or
+  // counting mode); build() and count() both go through here.
+  virtual void emit(const pb::Genotype& genotype, Shape input, std::int64_t num_classes,
+                    detail::NetworkBuilder& builder) const = 0;
 };
 
 // The space called `name`. Throws SpaceError naming it and listing the known
