@@ -102,6 +102,11 @@ void Circuit::validate_and_schedule() {
   scheduled.reserve(gates_.size());
   for (std::uint32_t index : order) scheduled.push_back(gates_[index]);
   gates_ = std::move(scheduled);
+  ends_and_run_.assign(gates_.size(), 0);
+  for (std::size_t i = 0; i < gates_.size(); ++i) {
+    if (gates_[i].kind != GateKind::kAnd) continue;
+    ends_and_run_[i] = i + 1 == gates_.size() || keys[order[i + 1]] != keys[order[i]];
+  }
 }
 
 std::vector<std::uint8_t> Circuit::evaluate(std::span<const std::uint8_t> input_bits) const {

@@ -59,6 +59,10 @@ class Circuit {
   std::uint64_t and_count() const { return and_count_; }
   std::uint64_t xor_count() const { return xor_count_; }
   std::uint64_t not_count() const { return not_count_; }
+  // For the gate at `index` of gates(): true when it is an AND gate whose
+  // successor is not an AND gate of the same depth, i.e. the end of a run of
+  // mutually independent AND gates. Requires index < gates().size().
+  bool ends_and_run(std::size_t index) const { return ends_and_run_[index] != 0; }
   // The number of AND layers (the AND-depth).
   std::uint32_t and_depth() const { return and_depth_; }
 
@@ -81,6 +85,7 @@ class Circuit {
   std::vector<std::uint32_t> input_offsets_;
   std::uint32_t input_wire_count_ = 0;
   std::vector<Gate> gates_;
+  std::vector<std::uint8_t> ends_and_run_;
   std::vector<std::uint32_t> output_wires_;
   std::vector<std::uint32_t> output_sizes_;
   std::uint64_t and_count_ = 0;
