@@ -109,6 +109,32 @@ void Circuit::validate_and_schedule() {
   }
 }
 
+std::string Circuit::fingerprint() const {
+  std::uint64_t hash = 0xcbf29ce484222325ull;
+  auto mix = [&](std::uint64_t value) {
+    for (int i = 0; i < 8; ++i) {
+      hash ^= (value >> (8 * i)) & 0xFF;
+      hash *= 0x100000001b3ull;
+    }
+  };
+  mix(wire_count_);
+  mix(input_sizes_.size());
+  for (auto size : input_sizes_) mix(size);
+  mix(gates_.size());
+  for (const Gate& gate : gates_) {
+    mix(gate.left);
+    mix(gate.right);
+    mix(gate.output);
+    mix(static_cast<std::uint64_t>(gate.kind));
+  }
+  for (auto wire : output_wires_) mix(wire);
+  for (auto size : output_sizes_) mix(size);
+  static const char digits[] = "0123456789abcdef";
+  std::string text(16, '0');
+  for (int i = 0; i < 16; ++i) text[i] = digits[(hash >> (60 - 4 * i)) & 0xF];
+  return text;
+}
+
 std::vector<std::uint8_t> Circuit::evaluate(std::span<const std::uint8_t> input_bits) const {
   if (input_bits.size() != input_wire_count_) {
     throw CircuitError("circuit: evaluate got " + std::to_string(input_bits.size()) +

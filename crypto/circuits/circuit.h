@@ -66,6 +66,11 @@ class Circuit {
   // The number of AND layers (the AND-depth).
   std::uint32_t and_depth() const { return and_depth_; }
 
+  // A 16-hex-digit FNV-1a digest of the wires, groups, scheduled gates and
+  // outputs: two parties compare it in their handshake so that a garbler
+  // and an evaluator never run different circuits.
+  std::string fingerprint() const;
+
   // Plaintext evaluation. `input_bits` has input_wire_count() entries, each 0
   // or 1, group after group. Returns one 0/1 entry per output wire. Throws
   // CircuitError on a wrong size.
