@@ -1,0 +1,131 @@
+#include "cost_models/pi_cost_model.h"
+
+#include <fstream>
+
+#include "proto/error.h"
+#include "search_spaces/architecture_io.h"
+#include "search_spaces/cost_report.h"
+
+namespace pinas::cost {
+namespace {
+
+void require_non_negative(const google::protobuf::Message& message) {
+  const auto* descriptor = message.GetDescriptor();
+  const auto* reflection = message.GetReflection();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const auto* field = descriptor->field(i);
+    if (field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_DOUBLE) continue;
+    const double value = reflection->GetDouble(message, field);
+    if (!(value >= 0)) {
+      throw Error("cost calibration: field '" + field->full_name() + "' must be >= 0, got " +
+                  std::to_string(value));
+    }
+  }
+}
+
+}  // namespace
+
+PiCostModel::PiCostModel(pb::PiCalibration calibration) : calibration_(std::move(calibration)) {
+  if (calibration_.ring_bits() < 1 || calibration_.ring_bits() > 64) {
+    throw Error("cost calibration: field 'ring_bits' must be in 1..64, got " +
+                std::to_string(calibration_.ring_bits()));
+  }
+  require_non_negative(calibration_.unit_costs());
+  require_non_negative(calibration_.network());
+  if (!(calibration_.network().bandwidth_bytes_per_second() > 0)) {
+    throw Error("cost calibration: field 'network.bandwidth_bytes_per_second' must be > 0");
+  }
+}
+
+CostEstimate PiCostModel::estimate(const spaces::Architecture& architecture) const {
+  const spaces::CostReport report = spaces::analyze(architecture);
+  const pb::UnitCosts& unit = calibration_.unit_costs();
+  CostEstimate estimate;
+  std::vector<LayerFeatures> counted;
+  double offline_compute = 0;
+  double online_compute = 0;
+  for (LayerFeatures& features : extract_features(architecture, report, calibration_.ring_bits())) {
+    if (features.is_free()) continue;
+    LayerEstimate layer;
+    const auto relus = static_cast<double>(features.relus);
+    const auto truncations = static_cast<double>(features.truncations);
+    const auto comparisons = static_cast<double>(features.comparisons);
+    const auto polynomials = static_cast<double>(features.polynomial_elements);
+    const auto macs = static_cast<double>(features.linear_macs);
+    const auto cots = static_cast<double>(features.linear_cots);
+    const auto inputs = static_cast<double>(features.linear_inputs);
+    layer.offline_bytes = relus * unit.relu_offline_bytes() +
+                          truncations * unit.truncation_offline_bytes() +
+                          comparisons * unit.comparison_offline_bytes() +
+                          polynomials * unit.polynomial_offline_bytes() +
+                          cots * unit.linear_offline_bytes_per_cot() +
+                          macs * unit.linear_offline_bytes_per_mac();
+    layer.online_bytes = relus * unit.relu_online_bytes() +
+                         truncations * unit.truncation_online_bytes() +
+                         comparisons * unit.comparison_online_bytes() +
+                         polynomials * unit.polynomial_online_bytes() +
+                         inputs * unit.linear_online_bytes_per_input();
+    layer.offline_seconds = relus * unit.relu_offline_seconds() +
+                            truncations * unit.truncation_offline_seconds() +
+                            comparisons * unit.comparison_offline_seconds() +
+                            polynomials * unit.polynomial_offline_seconds() +
+                            cots * unit.linear_offline_seconds_per_cot() +
+                            macs * unit.linear_offline_seconds_per_mac();
+    layer.online_seconds = relus * unit.relu_online_seconds() +
+                           truncations * unit.truncation_online_seconds() +
+                           comparisons * unit.comparison_online_seconds() +
+                           polynomials * unit.polynomial_online_seconds() +
+                           macs * unit.linear_online_seconds_per_mac();
+    estimate.offline_bytes += layer.offline_bytes;
+    estimate.online_bytes += layer.online_bytes;
+    offline_compute += layer.offline_seconds;
+    online_compute += layer.online_seconds;
+    if (features.is_interactive()) ++estimate.online_rounds;
+    counted.push_back(features);
+    layer.features = std::move(features);
+    estimate.layers.push_back(std::move(layer));
+  }
+  ++estimate.online_rounds;  // the client's masked input and the returned logits
+  estimate.totals = sum_features(counted);
+  const pb::NetworkModel& network = calibration_.network();
+  estimate.offline_seconds =
+      offline_compute + estimate.offline_bytes / network.bandwidth_bytes_per_second() +
+      network.round_trip_seconds();
+  estimate.online_seconds = online_compute +
+                            estimate.online_bytes / network.bandwidth_bytes_per_second() +
+                            static_cast<double>(estimate.online_rounds) * network.round_trip_seconds();
+  estimate.cost = estimate.online_seconds;
+  return estimate;
+}
+
+pb::NetworkModel network_preset(const std::string& name) {
+  pb::NetworkModel network;
+  if (name == "loopback") {
+    network.set_bandwidth_bytes_per_second(1e15);
+    network.set_round_trip_seconds(0);
+  } else if (name == "lan") {
+    network.set_bandwidth_bytes_per_second(125e6);
+    network.set_round_trip_seconds(0.5e-3);
+  } else if (name == "wan") {
+    network.set_bandwidth_bytes_per_second(12.5e6);
+    network.set_round_trip_seconds(40e-3);
+  } else {
+    throw Error("cost model: unknown network '" + name + "' (known: loopback, lan, wan)");
+  }
+  return network;
+}
+
+pb::PiCalibration load_calibration(const std::filesystem::path& path) {
+  pb::PiCalibration calibration;
+  spaces::parse_text_message(spaces::read_file(path), path.string(), calibration);
+  return calibration;
+}
+
+void save_calibration(const pb::PiCalibration& calibration, const std::filesystem::path& path) {
+  std::ofstream out(path, std::ios::trunc);
+  if (!out) throw Error(path.string() + ": cannot open for writing");
+  out << spaces::print_text_message(calibration);
+  if (!out) throw Error(path.string() + ": write failed");
+}
+
+}  // namespace pinas::cost

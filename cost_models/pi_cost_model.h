@@ -1,0 +1,54 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "cost_models/cost_model.h"
+#include "proto/cost_model.pb.h"
+
+namespace pinas::cost {
+
+// The private-inference cost model: per-layer features (layer_features.h)
+// times unit costs measured on pinas' own two-party runtime
+// (`pinas cost calibrate`), plus a network model. Online seconds are what
+// `cost()` returns, so a search can budget predicted latency instead of
+// ReLUs. Predictions are linear in the features; with unit costs measured on
+// the same machine and protocol they match the runtime's byte counts
+// closely and its loopback compute time to within the calibration's noise.
+// Thread-safe (immutable after construction).
+class PiCostModel final : public CostModel {
+ public:
+  // Requires unit costs >= 0, bandwidth > 0 and round trip >= 0; throws
+  // pinas::Error naming the offending field otherwise.
+  explicit PiCostModel(pb::PiCalibration calibration);
+
+  std::string name() const override { return "pi-latency"; }
+  std::string unit() const override { return "s"; }
+  CostEstimate estimate(const spaces::Architecture& architecture) const override;
+
+  const pb::PiCalibration& calibration() const { return calibration_; }
+
+ private:
+  pb::PiCalibration calibration_;
+};
+
+// Named network models: "loopback" (what calibration measures: no transfer
+// or latency cost), "lan" (1 Gbit/s, 0.5 ms round trip), "wan" (100 Mbit/s,
+// 40 ms round trip). Throws pinas::Error for another name.
+pb::NetworkModel network_preset(const std::string& name);
+
+// Unit costs measured on pinas' runtime on the reference machine (2-core
+// x86-64 with AES-NI, loopback TCP) for ring_bits = 32, fractional_bits = 12,
+// with Circa's stochastic ReLU when circa_truncated_bits > 0, and the "lan"
+// network. Use `pinas cost calibrate` to measure your own machine.
+pb::PiCalibration reference_calibration(int circa_truncated_bits = 0);
+
+// Reads a calibration in protobuf text format. Throws pinas::Error naming
+// the file and line.
+pb::PiCalibration load_calibration(const std::filesystem::path& path);
+
+// Writes a calibration in protobuf text format. Throws pinas::Error naming
+// the file.
+void save_calibration(const pb::PiCalibration& calibration, const std::filesystem::path& path);
+
+}  // namespace pinas::cost

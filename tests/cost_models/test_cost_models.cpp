@@ -1,0 +1,153 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "cost_models/pi_cost_model.h"
+#include "cost_models/relu_count_cost_model.h"
+#include "search_spaces/cost_report.h"
+#include "search_spaces/presets.h"
+#include "search_spaces/search_space.h"
+
+namespace pinas::cost {
+namespace {
+
+using spaces::Node;
+using spaces::OpType;
+
+// Input 1x4x4 -> conv 2x3x3 (pad 1, bias) -> ReLU -> flatten -> linear 3 -> output.
+spaces::Architecture tiny_network() {
+  spaces::Architecture architecture("tiny", 3);
+  Node input;
+  input.name = "input";
+  input.op = OpType::Input;
+  input.input_shape = {1, 4, 4};
+  const auto input_id = architecture.add_node(input, {});
+  Node conv;
+  conv.name = "conv";
+  conv.op = OpType::Conv;
+  conv.out_channels = 2;
+  conv.kernel = 3;
+  conv.padding = 1;
+  conv.bias = true;
+  const auto conv_id = architecture.add_node(conv, {input_id});
+  Node relu;
+  relu.name = "relu";
+  relu.op = OpType::ReLU;
+  const auto relu_id = architecture.add_node(relu, {conv_id});
+  Node flatten;
+  flatten.name = "flatten";
+  flatten.op = OpType::Flatten;
+  const auto flatten_id = architecture.add_node(flatten, {relu_id});
+  Node linear;
+  linear.name = "fc";
+  linear.op = OpType::Linear;
+  linear.out_channels = 3;
+  const auto linear_id = architecture.add_node(linear, {flatten_id});
+  Node output;
+  output.name = "output";
+  output.op = OpType::Output;
+  architecture.add_node(output, {linear_id});
+  return architecture;
+}
+
+TEST(LayerFeatures, CountsEveryProtocolQuantityOfATinyNetwork) {
+  const auto architecture = tiny_network();
+  const auto features = extract_features(architecture, spaces::analyze(architecture), 32);
+  const auto total = sum_features(features);
+  EXPECT_EQ(total.relus, 32);
+  EXPECT_EQ(total.linear_macs, 2 * 16 * 9 + 32 * 3);
+  EXPECT_EQ(total.linear_inputs, 16 + 32);
+  // Gilboa decomposes the smaller side: 16 inputs < 20 conv parameters;
+  // 32 inputs < 96 linear weights.
+  EXPECT_EQ(total.linear_cots, 32 * 16 + 32 * 32);
+  // The conv's output is rescaled inside the ReLU's circuit; the logits are not.
+  EXPECT_EQ(total.truncations, 3);
+  EXPECT_EQ(total.comparisons, 0);
+}
+
+TEST(ReluCountCostModel, CostIsTheExactReluCountOfThePresets) {
+  const ReluCountCostModel model;
+  EXPECT_EQ(model.cost(spaces::make_preset("resnet18-cifar")), 557056);
+  EXPECT_EQ(model.cost(spaces::make_preset("resnet32-cifar")), 303104);
+  EXPECT_EQ(model.cost(spaces::make_preset("cryptonas-cnet1")), 86016);
+  const auto estimate = model.estimate(spaces::make_preset("cryptonas-cnet1"));
+  EXPECT_EQ(estimate.totals.relus, 86016);
+  EXPECT_EQ(estimate.cost, 86016);
+}
+
+TEST(ReluCountCostModel, AgreesWithTheIrOnRandomCandidatesOfEverySpace) {
+  const ReluCountCostModel model;
+  std::mt19937_64 rng(7);
+  for (const std::string& name : spaces::search_space_names()) {
+    const auto space = spaces::make_search_space(name);
+    for (int i = 0; i < 20; ++i) {
+      const auto architecture = space->build(space->sample(rng), {3, 32, 32}, 10);
+      const auto report = spaces::analyze(architecture);
+      EXPECT_EQ(model.estimate(architecture).totals.relus, report.relus) << name;
+    }
+  }
+}
+
+pb::PiCalibration unit_calibration() {
+  pb::PiCalibration calibration;
+  calibration.set_ring_bits(32);
+  calibration.set_fractional_bits(12);
+  auto* unit = calibration.mutable_unit_costs();
+  unit->set_relu_offline_bytes(3000);
+  unit->set_relu_online_bytes(600);
+  unit->set_relu_online_seconds(2e-6);
+  unit->set_truncation_online_bytes(500);
+  unit->set_linear_offline_bytes_per_cot(16);
+  unit->set_linear_online_bytes_per_input(4);
+  unit->set_linear_online_seconds_per_mac(1e-9);
+  *calibration.mutable_network() = network_preset("lan");
+  return calibration;
+}
+
+TEST(PiCostModel, PredictionIsTheFeaturesTimesTheUnitCostsPlusTheNetwork) {
+  const PiCostModel model(unit_calibration());
+  const auto estimate = model.estimate(tiny_network());
+  EXPECT_DOUBLE_EQ(estimate.offline_bytes, 32 * 3000.0 + (32 * 16 + 32 * 32) * 16.0);
+  EXPECT_DOUBLE_EQ(estimate.online_bytes, 32 * 600.0 + 3 * 500.0 + (16 + 32) * 4.0);
+  // Rounds: the ReLU layer, the logits' truncation, and the input/result exchange.
+  EXPECT_EQ(estimate.online_rounds, 3);
+  const double compute = 32 * 2e-6 + (288 + 96) * 1e-9;
+  EXPECT_NEAR(estimate.online_seconds, compute + estimate.online_bytes / 125e6 + 3 * 0.5e-3, 1e-12);
+  EXPECT_EQ(estimate.cost, estimate.online_seconds);
+}
+
+TEST(PiCostModel, RefusesANegativeUnitCostNamingTheField) {
+  auto calibration = unit_calibration();
+  calibration.mutable_unit_costs()->set_relu_online_bytes(-1);
+  try {
+    PiCostModel model(calibration);
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("relu_online_bytes"), std::string::npos) << error.what();
+  }
+}
+
+TEST(PiCostModel, CalibrationRoundTripsThroughATextFile) {
+  const auto path = std::filesystem::temp_directory_path() / "pinas_calibration_test.txt";
+  save_calibration(unit_calibration(), path);
+  const auto loaded = load_calibration(path);
+  EXPECT_EQ(loaded.SerializeAsString(), unit_calibration().SerializeAsString());
+  std::ofstream(path) << "ring_bits: 32\nunit_costs { relu_online_bytes: oops }\n";
+  try {
+    load_calibration(path);
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find(":2:"), std::string::npos) << error.what();
+  }
+  std::filesystem::remove(path);
+}
+
+TEST(PiCostModel, NetworkPresetsAreKnownByName) {
+  EXPECT_GT(network_preset("wan").round_trip_seconds(), network_preset("lan").round_trip_seconds());
+  EXPECT_THROW(network_preset("carrier-pigeon"), Error);
+}
+
+}  // namespace
+}  // namespace pinas::cost
