@@ -1,0 +1,62 @@
+#include "crypto/gc/share_circuit_evaluator.h"
+
+#include <string>
+
+#include "crypto/gc/detail/share_bits.h"
+#include "crypto/gc/garbler.h"
+#include "crypto/gc/output_decoding.h"
+#include "crypto/gc/share_circuit_garbler.h"
+#include "crypto/net/handshake.h"
+
+namespace pinas::crypto {
+
+ShareCircuitEvaluator::ShareCircuitEvaluator(EvaluatorParty& party, const Circuit& circuit, std::uint32_t bits)
+    : party_(party), circuit_(circuit), bits_(bits) {
+  require_share_circuit(circuit, bits);
+}
+
+void ShareCircuitEvaluator::offline(std::span<const std::uint64_t> evaluator_shares) {
+  const std::size_t per_copy = circuit_.input_sizes()[2] / bits_;
+  if (evaluator_shares.empty() || evaluator_shares.size() % per_copy != 0) {
+    throw CircuitError("share circuit evaluator: " + std::to_string(evaluator_shares.size()) +
+                       " shares are not a whole number of copies of " + std::to_string(per_copy));
+  }
+  const std::size_t count = evaluator_shares.size() / per_copy;
+  ProtocolParameters parameters;
+  parameters.ring_bits = bits_;
+  parameters.circuit_id = "share circuit " + circuit_.fingerprint() + " copies " + std::to_string(count);
+  handshake(party_.channel(), parameters);
+  if (!party_.is_set_up()) party_.setup();
+
+  evaluator_labels_ = party_.receive_input_labels(detail::words_to_bits(evaluator_shares, bits_));
+  tables_.resize(count * circuit_.and_count() * 2);
+  party_.receive_tables(tables_);
+  mask_labels_ = party_.receive_garbler_labels(count * bits_);
+  decoding_bits_ = party_.receive_decoding_bits(count * bits_);
+  count_ = count;
+}
+
+std::vector<std::uint64_t> ShareCircuitEvaluator::online() {
+  if (count_ == 0) throw ProtocolError("share circuit evaluator: online() before offline()");
+  const std::size_t count = count_;
+  const std::size_t garbler_width = circuit_.input_sizes()[0];
+  const std::size_t evaluator_width = circuit_.input_sizes()[2];
+  const std::size_t inputs = circuit_.input_wire_count();
+  std::vector<Block> share_labels = party_.receive_garbler_labels(count * garbler_width);
+
+  std::vector<Block> input_labels(count * inputs);
+  for (std::size_t c = 0; c < count; ++c) {
+    Block* target = input_labels.data() + c * inputs;
+    std::copy_n(share_labels.data() + c * garbler_width, garbler_width, target);
+    std::copy_n(mask_labels_.data() + c * bits_, bits_, target + garbler_width);
+    std::copy_n(evaluator_labels_.data() + c * evaluator_width, evaluator_width, target + garbler_width + bits_);
+  }
+  std::vector<Block> output_labels(count * bits_);
+  double start = thread_cpu_seconds();
+  party_.evaluator().evaluate(circuit_, count, input_labels, tables_, output_labels);
+  evaluate_seconds_ += thread_cpu_seconds() - start;
+  count_ = 0;
+  return detail::bits_to_words(decode_outputs(output_labels, decoding_bits_), bits_);
+}
+
+}  // namespace pinas::crypto
