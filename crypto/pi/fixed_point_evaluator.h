@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "crypto/pi/fixed_point_network.h"
+
+namespace pinas::pi {
+
+// The plaintext fixed-point reference: runs `network` on the encoded input
+// (FixedPointNetwork::quantize_input) with the exact integer semantics of the
+// two-party protocol, and returns every tensor's values (indexed like
+// network.tensors()). ReLUs are exact even when the network's relu_mode is
+// Circa (Circa's result may differ from it, only where |x| < 2^k). Requires
+// a network compiled with weights (not structure_only). Throws UsageError on
+// a wrong input size. Thread-safe.
+std::vector<std::vector<std::uint64_t>> evaluate_fixed_point_tensors(
+    const FixedPointNetwork& network, std::span<const std::uint64_t> input);
+
+// The integer logits (ring elements) of evaluate_fixed_point_tensors.
+std::vector<std::uint64_t> evaluate_fixed_point(const FixedPointNetwork& network,
+                                                std::span<const std::uint64_t> input);
+
+// Convenience for `pinas eval --fixed-point`: compiles nothing, quantizes
+// `pixels` (C x H x W floats in [0, 1]) and returns the dequantized logits.
+std::vector<double> evaluate_fixed_point(const FixedPointNetwork& network,
+                                         std::span<const float> pixels);
+
+}  // namespace pinas::pi
