@@ -17,7 +17,7 @@ struct Image {
 
 // Decodes a JPEG (libjpeg-turbo) or PNG (libpng) file, chosen by its leading
 // bytes, not its extension. `channels` 0 keeps the file's own (1 for grayscale,
-// 3 for colour; PNG alpha is dropped, palette and 16-bit PNGs are expanded to 8
+// 3 for colour; PNG alpha is composited onto black, palette and 16-bit PNGs become 8
 // bits); 1 or 3 converts (RGB→gray by ITU-R BT.601 luma, gray→RGB by copying).
 // Throws DatasetError naming the file if it is missing, of another format or
 // cannot be decoded (truncated, corrupt). Thread-safe.
