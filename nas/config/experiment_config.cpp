@@ -1,0 +1,162 @@
+#include "nas/config/experiment_config.h"
+
+#include <fmt/format.h>
+#include <google/protobuf/io/tokenizer.h>
+#include <google/protobuf/text_format.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace pinas::nas {
+namespace {
+
+// Collects the first syntax error with its position (protobuf reports lines
+// and columns 0-based).
+class FirstErrorCollector : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int line, google::protobuf::io::ColumnNumber column,
+                const std::string& message) override {
+    if (!has_error_) {
+      has_error_ = true;
+      message_ = fmt::format("{}:{}: {}", line + 1, column + 1, message);
+    }
+  }
+  void AddWarning(int, google::protobuf::io::ColumnNumber, const std::string&) override {}
+  bool has_error() const { return has_error_; }
+  const std::string& message() const { return message_; }
+
+ private:
+  bool has_error_ = false;
+  std::string message_;
+};
+
+[[noreturn]] void refuse(const std::string& origin, const std::string& field, const std::string& why) {
+  throw ConfigError(fmt::format("{}: field {}: {}", origin, field, why));
+}
+
+}  // namespace
+
+pb::ExperimentConfig parse_experiment_config(const std::string& text, const std::string& origin) {
+  pb::ExperimentConfig config;
+  google::protobuf::TextFormat::Parser parser;
+  FirstErrorCollector errors;
+  parser.RecordErrorsTo(&errors);
+  if (!parser.ParseFromString(text, &config)) {
+    throw ConfigError(fmt::format("{}:{}", origin,
+                                  errors.has_error() ? errors.message() : std::string(" unparsable")));
+  }
+  complete_and_validate(config, origin);
+  return config;
+}
+
+pb::ExperimentConfig load_experiment_config(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError(fmt::format("{}: cannot read the experiment config", path.string()));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return parse_experiment_config(buffer.str(), path.string());
+}
+
+void complete_and_validate(pb::ExperimentConfig& config, const std::string& origin) {
+  if (config.space().empty()) refuse(origin, "space", "is required (a search space name or \"synthetic\")");
+  if (config.space() == "synthetic") {
+    auto& synthetic = *config.mutable_synthetic_space();
+    if (synthetic.decisions() <= 0 || synthetic.decisions() > 1000)
+      refuse(origin, "synthetic_space.decisions", "must be in 1..1000");
+    if (synthetic.choices() < 2 || synthetic.choices() > 64)
+      refuse(origin, "synthetic_space.choices", "must be in 2..64");
+  }
+  auto& objective = *config.mutable_objective();
+  if (objective.mode_case() == pb::ObjectiveConfig::MODE_NOT_SET)
+    refuse(origin, "objective", "needs either `budget { max_relus: N }` or `pareto { min_relus: A max_relus: B }`");
+  if (objective.has_budget() && objective.budget().max_relus() <= 0)
+    refuse(origin, "objective.budget.max_relus", "must be positive");
+  if (objective.has_pareto()) {
+    if (objective.pareto().min_relus() < 0) refuse(origin, "objective.pareto.min_relus", "must not be negative");
+    if (objective.pareto().max_relus() <= objective.pareto().min_relus())
+      refuse(origin, "objective.pareto.max_relus", "must be greater than min_relus");
+  }
+  if (objective.synthetic_epoch_seconds() < 0 || objective.synthetic_epoch_seconds() > 60)
+    refuse(origin, "objective.synthetic_epoch_seconds", "must be in [0, 60]");
+  if (objective.source() == pb::TRAINING) {
+    if (config.space() == "synthetic")
+      refuse(origin, "objective.source", "the synthetic space can only be used with SYNTHETIC");
+    auto& dataset = *config.mutable_dataset();
+    if (dataset.name().empty()) refuse(origin, "dataset.name", "is required when training");
+    bool known = dataset.name() == "fashion-mnist" || dataset.name().rfind("cifar10:", 0) == 0 ||
+                 dataset.name().rfind("cifar100:", 0) == 0;
+    if (!known)
+      refuse(origin, "dataset.name",
+             fmt::format("unknown dataset \"{}\" (known: fashion-mnist, cifar10:DIR, cifar100:DIR)", dataset.name()));
+    if (dataset.train_subset() < 0) refuse(origin, "dataset.train_subset", "must not be negative");
+    if (dataset.validation_fraction() == 0) dataset.set_validation_fraction(0.1);
+    if (dataset.validation_fraction() <= 0 || dataset.validation_fraction() >= 1)
+      refuse(origin, "dataset.validation_fraction", "must be in (0, 1)");
+    if (dataset.test_subset() < 0) refuse(origin, "dataset.test_subset", "must not be negative");
+  }
+
+  auto& strategy = *config.mutable_strategy();
+  if (strategy.kind() == pb::STRATEGY_UNSET)
+    refuse(origin, "strategy.kind", "is required (RANDOM, EVOLUTION, REINFORCE or NSGA2)");
+  if (strategy.population_size() == 0) strategy.set_population_size(20);
+  if (strategy.sample_size() == 0) strategy.set_sample_size(5);
+  if (strategy.batch_size() == 0) strategy.set_batch_size(4);
+  if (strategy.learning_rate() == 0) strategy.set_learning_rate(0.01);
+  if (strategy.entropy_weight() == 0) strategy.set_entropy_weight(0.0001);
+  if (strategy.baseline_decay() == 0) strategy.set_baseline_decay(0.9);
+  if (strategy.hidden_size() == 0) strategy.set_hidden_size(32);
+  if (strategy.population_size() < 2) refuse(origin, "strategy.population_size", "must be at least 2");
+  if (strategy.sample_size() < 1 || strategy.sample_size() > strategy.population_size())
+    refuse(origin, "strategy.sample_size", "must be in 1..population_size");
+  if (strategy.batch_size() < 1) refuse(origin, "strategy.batch_size", "must be positive");
+  if (strategy.learning_rate() <= 0) refuse(origin, "strategy.learning_rate", "must be positive");
+  if (strategy.entropy_weight() < 0) refuse(origin, "strategy.entropy_weight", "must not be negative");
+  if (strategy.baseline_decay() <= 0 || strategy.baseline_decay() >= 1)
+    refuse(origin, "strategy.baseline_decay", "must be in (0, 1)");
+  if (strategy.hidden_size() < 1 || strategy.hidden_size() > 1024)
+    refuse(origin, "strategy.hidden_size", "must be in 1..1024");
+  if (strategy.mutation_rate() < 0 || strategy.mutation_rate() > 1)
+    refuse(origin, "strategy.mutation_rate", "must be in [0, 1]");
+
+  auto& fidelity = *config.mutable_fidelity();
+  if (fidelity.min_epochs() == 0) fidelity.set_min_epochs(1);
+  if (fidelity.max_epochs() == 0) fidelity.set_max_epochs(fidelity.min_epochs());
+  if (fidelity.reduction_factor() == 0) fidelity.set_reduction_factor(3);
+  if (fidelity.min_epochs() < 1) refuse(origin, "fidelity.min_epochs", "must be positive");
+  if (fidelity.max_epochs() < fidelity.min_epochs())
+    refuse(origin, "fidelity.max_epochs", "must be at least min_epochs");
+  if (fidelity.max_epochs() > 10000) refuse(origin, "fidelity.max_epochs", "must be at most 10000");
+  if (fidelity.reduction_factor() < 2) refuse(origin, "fidelity.reduction_factor", "must be at least 2");
+
+  auto& training = *config.mutable_training();
+  if (training.batch_size() == 0) training.set_batch_size(64);
+  if (training.learning_rate() == 0) training.set_learning_rate(0.05);
+  if (training.weight_decay() == 0) training.set_weight_decay(5e-4);
+  if (training.threads_per_trial() == 0) training.set_threads_per_trial(1);
+  if (training.batch_size() < 1) refuse(origin, "training.batch_size", "must be positive");
+  if (training.learning_rate() <= 0) refuse(origin, "training.learning_rate", "must be positive");
+  if (training.weight_decay() < 0) refuse(origin, "training.weight_decay", "must not be negative");
+  if (training.threads_per_trial() < 1) refuse(origin, "training.threads_per_trial", "must be positive");
+
+  if (config.max_trials() <= 0) refuse(origin, "max_trials", "must be positive");
+  if (config.parallelism() == 0) config.set_parallelism(1);
+  if (config.parallelism() < 1 || config.parallelism() > 1024) refuse(origin, "parallelism", "must be in 1..1024");
+  if (config.name().empty()) config.set_name("experiment");
+}
+
+std::string to_text(const pb::ExperimentConfig& config) {
+  std::string text;
+  google::protobuf::TextFormat::PrintToString(config, &text);
+  return text;
+}
+
+long long max_cost(const pb::ExperimentConfig& config) {
+  return config.objective().has_budget() ? config.objective().budget().max_relus()
+                                         : config.objective().pareto().max_relus();
+}
+
+long long min_cost(const pb::ExperimentConfig& config) {
+  return config.objective().has_pareto() ? config.objective().pareto().min_relus() : 0;
+}
+
+}  // namespace pinas::nas

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "proto/error.h"
+#include "proto/experiment.pb.h"
+
+namespace pinas::nas {
+
+// An experiment config that cannot be used. The message names the file, the
+// line and column for syntax errors, and the field for semantic ones.
+class ConfigError : public Error {
+ public:
+  using Error::Error;
+};
+
+// Parses protobuf text format. `origin` names the source in messages
+// ("quickstart.textproto:12:5: ..."). Fills defaults (see
+// proto/experiment.proto) and validates. Throws ConfigError. Thread-safe.
+pb::ExperimentConfig parse_experiment_config(const std::string& text, const std::string& origin);
+
+// Reads and parses `path`. Throws ConfigError (also for an unreadable file).
+pb::ExperimentConfig load_experiment_config(const std::filesystem::path& path);
+
+// Fills defaults for unset fields, then checks every field; throws
+// ConfigError naming the first bad field ("objective.budget.max_relus must be
+// positive"). Idempotent.
+void complete_and_validate(pb::ExperimentConfig& config, const std::string& origin);
+
+// The config as protobuf text format (what the trial store keeps).
+std::string to_text(const pb::ExperimentConfig& config);
+
+// The highest cost a candidate may have (budget or top of the Pareto range),
+// and the lowest (0 in budget mode).
+long long max_cost(const pb::ExperimentConfig& config);
+long long min_cost(const pb::ExperimentConfig& config);
+
+}  // namespace pinas::nas
