@@ -9,6 +9,7 @@
 #include "crypto/pi/fixed_point_evaluator.h"
 #include "crypto/pi/fixed_point_network.h"
 #include "crypto/pi/pi_error.h"
+#include "search_spaces/presets.h"
 #include "search_spaces/search_space.h"
 #include "tests/pi/detail/float_reference.h"
 #include "tests/pi/detail/random_model.h"
@@ -169,6 +170,30 @@ TEST(FixedPointNetwork, CompilesSampledArchitecturesOfEverySpace) {
     }
   }
   EXPECT_GE(compiled, 12);
+}
+
+}  // namespace
+}  // namespace pinas::pi
+
+namespace pinas::pi {
+namespace {
+
+TEST(FixedPointNetwork, CompilesTheCnet1PresetWithItsReluCount) {
+  auto architecture = spaces::make_preset("cryptonas-cnet1").to_proto();
+  auto model = testing::random_model(architecture, {});
+  auto network = FixedPointNetwork::compile(model, {});
+  EXPECT_EQ(network.relu_count(), 86016);
+  std::int64_t linear_layers = 0, max_weights = 0, garbled = 0;
+  for (const auto& step : network.steps()) {
+    if (const auto* linear = std::get_if<LinearStep>(&step.op)) {
+      ++linear_layers;
+      max_weights = std::max(max_weights, linear->geometry.weight_count());
+    }
+    garbled += std::holds_alternative<GarbledStep>(step.op) ? 1 : 0;
+  }
+  std::printf("cnet1: %lld linear layers, %lld MACs, %lld garbled steps, %lld truncations\n",
+              static_cast<long long>(linear_layers), static_cast<long long>(network.linear_macs()),
+              static_cast<long long>(garbled), static_cast<long long>(network.truncation_count()));
 }
 
 }  // namespace
