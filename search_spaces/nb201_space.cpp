@@ -34,7 +34,8 @@ Tensor reduction_block(NetworkBuilder& builder, Tensor x, std::int64_t channels)
   return builder.add(parts);
 }
 
-Tensor cell(NetworkBuilder& builder, Tensor x, const pb::Nb201Genotype& genotype) {
+Tensor cell(NetworkBuilder& builder, Tensor x, const pb::Nb201Genotype& genotype,
+            std::vector<Tensor>& terms) {
   // Which nodes reach the output (node 3) through non-none edges.
   std::array<bool, 4> live{false, false, false, true};
   for (int e = kNumEdges - 1; e >= 0; --e) {
@@ -43,14 +44,13 @@ Tensor cell(NetworkBuilder& builder, Tensor x, const pb::Nb201Genotype& genotype
   std::array<Tensor, 4> nodes{x, {}, {}, {}};
   std::array<bool, 4> activated_ready{};
   std::array<Tensor, 4> activated{};
-  std::vector<Tensor> terms;
   for (int to = 1; to < 4; ++to) {
     if (!live[to]) continue;
     terms.clear();
     for (int e = 0; e < kNumEdges; ++e) {
       if (kEdgeTo[e] != to || genotype.edges(e) == pb::NB201_NONE) continue;
       const int from = kEdgeFrom[e];
-      auto scope = builder.scope(fmt::format("edge{}_{}_", to, from));
+      auto scope = builder.scope("edge", to, from);
       switch (genotype.edges(e)) {
         case pb::NB201_SKIP_CONNECT: terms.push_back(builder.identity(nodes[from])); break;
         case pb::NB201_AVG_POOL_3X3: terms.push_back(builder.avg_pool(nodes[from], 3, 1, 1)); break;
@@ -183,6 +183,8 @@ void Nb201Space::emit(const pb::Genotype& genotype, Shape input, std::int64_t nu
   }
   std::int64_t channels = kChannels;
   int index = 0;
+  std::vector<Tensor> terms;
+  terms.reserve(3);
   for (int stage = 0; stage < 3; ++stage) {
     if (stage > 0) {
       channels *= 2;
@@ -191,7 +193,7 @@ void Nb201Space::emit(const pb::Genotype& genotype, Shape input, std::int64_t nu
     }
     for (int c = 0; c < kCellsPerStage; ++c) {
       auto scope = builder.scope("cell", index++);
-      x = cell(builder, x, genotype.nb201());
+      x = cell(builder, x, genotype.nb201(), terms);
     }
   }
   {

@@ -221,10 +221,11 @@ void ResNetSpace::emit(const pb::Genotype& genotype, Shape input, std::int64_t n
   }
   int block_index = 0;
   for (std::size_t stage = 0; stage < blocks.size(); ++stage) {
+    auto stage_scope = builder.scope("stage", static_cast<int>(stage) + 1);
     const bool culled = resnet.stage_culled_size() != 0 && resnet.stage_culled(static_cast<int>(stage));
     const std::int64_t width = scaled(widths[stage], scale);
     for (int b = 0; b < blocks[stage]; ++b, ++block_index) {
-      auto scope = builder.scope(fmt::format("stage{}_block", stage + 1), b);
+      auto scope = builder.scope("block", b);
       const bool thinned = resnet.block_thinned_size() != 0 && resnet.block_thinned(block_index);
       const int stride = stage > 0 && b == 0 ? 2 : 1;
       Tensor y = builder.conv_bn(x, width, 3, stride, 1, 1, "conv1");

@@ -4,11 +4,15 @@
 
 namespace pinas::spaces::detail {
 
-NetworkBuilder::ScopeGuard NetworkBuilder::scope(std::string_view label, int index) {
+NetworkBuilder::ScopeGuard NetworkBuilder::scope(std::string_view label, int index, int second) {
   scope_lengths_.push_back(path_.size());
   if (building_graph()) {
     path_.append(label);
     if (index >= 0) path_.append(std::to_string(index));
+    if (second >= 0) {
+      path_.push_back('_');
+      path_.append(std::to_string(second));
+    }
     path_.push_back('/');
   }
   return ScopeGuard(*this);

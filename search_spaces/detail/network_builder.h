@@ -41,8 +41,10 @@ class NetworkBuilder {
    private:
     NetworkBuilder& builder_;
   };
-  // A scope "<label><index>" (no index when index < 0).
-  [[nodiscard]] ScopeGuard scope(std::string_view label, int index = -1);
+  // A scope "<label><index>" (no index when index < 0), or
+  // "<label><index>_<second>" when second >= 0. Names are only composed in
+  // graph mode, so counting mode pays nothing for them.
+  [[nodiscard]] ScopeGuard scope(std::string_view label, int index = -1, int second = -1);
 
   Tensor input(Shape shape);
   Tensor conv(Tensor x, std::int64_t out_channels, int kernel, int stride, int padding,
