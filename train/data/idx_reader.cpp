@@ -112,8 +112,10 @@ ImageDataset read_fashion_mnist(const std::filesystem::path& directory, bool tra
     throw DatasetError("Fashion-MNIST file " + gzipped.string() + " (or " + raw.string() +
                        "): not found");
   };
-  return read_idx_dataset(locate(prefix + "-images-idx3-ubyte"),
-                          locate(prefix + "-labels-idx1-ubyte"), fashion_mnist_class_names(),
+  // Located one after the other so a missing images file is the one reported.
+  const std::filesystem::path images = locate(prefix + "-images-idx3-ubyte");
+  const std::filesystem::path labels = locate(prefix + "-labels-idx1-ubyte");
+  return read_idx_dataset(images, labels, fashion_mnist_class_names(),
                           std::string("fashion-mnist/") + (train ? "train" : "test"));
 }
 
