@@ -53,10 +53,15 @@ void IknpSender::extend(Block* rows, size_t count) {
       const Block select = Block::mask(delta_bits_[i]);
       for (size_t k = 0; k < column_blocks; ++k) column[k] ^= received[k] & select;
     }
-    transpose_bit_matrix(reinterpret_cast<const uint8_t*>(column_buffer_.data()),
-                         reinterpret_cast<uint8_t*>(row_buffer_.data()), kIknpColumns, padded);
+    // Full chunks transpose straight into the output; the padded last one
+    // goes through the row buffer.
     const size_t now = std::min(count - done, kIknpChunkRows);
-    std::memcpy(static_cast<void*>(rows + done), row_buffer_.data(), now * sizeof(Block));
+    Block* target = now == padded ? rows + done : row_buffer_.data();
+    transpose_bit_matrix(reinterpret_cast<const uint8_t*>(column_buffer_.data()),
+                         reinterpret_cast<uint8_t*>(target), kIknpColumns, padded);
+    if (target != rows + done) {
+      std::memcpy(static_cast<void*>(rows + done), row_buffer_.data(), now * sizeof(Block));
+    }
     done += now;
   }
 }
