@@ -58,6 +58,14 @@ Image pattern(int64_t channels, int64_t height, int64_t width, int seed) {
   return image;
 }
 
+// prefix + i + extension, built by appending (GCC 12 warns falsely on "literal" + std::string).
+std::string numbered(const std::string& prefix, int i, const std::string& extension) {
+  std::string name = prefix;
+  name += std::to_string(i);
+  name += extension;
+  return name;
+}
+
 int max_difference(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
   int worst = 0;
   for (size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::abs(int{a[i]} - int{b[i]}));
@@ -169,8 +177,8 @@ TEST(DataImageFolder, WrittenFolderWithResizeGrayAndSplit) {
   fs::create_directories(root / "zebra");
   fs::create_directories(root / "ant");
   for (int i = 0; i < 6; ++i) {
-    write_image_file(root / "zebra" / ("z" + std::to_string(i) + ".png"), pattern(3, 16, 16, i));
-    write_image_file(root / "ant" / ("a" + std::to_string(i) + ".PNG"), pattern(3, 16, 16, 100 + i));
+    write_image_file(root / "zebra" / numbered("z", i, ".png"), pattern(3, 16, 16, i));
+    write_image_file(root / "ant" / numbered("a", i, ".PNG"), pattern(3, 16, 16, 100 + i));
   }
   write_image_file(root / "ant" / "odd.jpg", pattern(1, 20, 12, 0));
   std::ofstream(root / "ant" / "notes.txt") << "ignored";
@@ -209,7 +217,7 @@ TEST(DataImageFolder, TinyImageNetLayout) {
     fs::create_directories(root / "train" / wnids[c] / "images");
     std::ofstream(root / "train" / wnids[c] / (wnids[c] + "_boxes.txt")) << "ignored\n";
     for (int i = 0; i < 2; ++i) {
-      write_image_file(root / "train" / wnids[c] / "images" / (wnids[c] + "_" + std::to_string(i) + ".JPEG"),
+      write_image_file(root / "train" / wnids[c] / "images" / numbered(wnids[c] + "_", i, ".JPEG"),
                        pattern(3, 8, 8, static_cast<int>(c) * 30 + i), 95);
     }
   }
@@ -217,7 +225,7 @@ TEST(DataImageFolder, TinyImageNetLayout) {
   std::ofstream annotations(root / "val" / "val_annotations.txt");
   for (int i = 0; i < 4; ++i) {
     const size_t c = static_cast<size_t>(2 - i % 3);
-    write_image_file(root / "val" / "images" / ("val_" + std::to_string(i) + ".JPEG"),
+    write_image_file(root / "val" / "images" / numbered("val_", i, ".JPEG"),
                      pattern(3, 8, 8, static_cast<int>(c) * 30), 95);
     annotations << "val_" << i << ".JPEG\t" << wnids[c] << "\t0\t0\t7\t7\n";
   }

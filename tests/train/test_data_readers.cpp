@@ -71,8 +71,14 @@ void expect_dataset_error(Action action, const std::string& needle) {
   }
 }
 
+// The Debian Fashion-MNIST training set, read once for all tests of this file.
+const ImageDataset& fashion_train() {
+  static const ImageDataset train = read_fashion_mnist(kDebianFashionMnistDirectory, true);
+  return train;
+}
+
 TEST(DataFashionMnist, DebianPackageHasKnownShapeLabelsAndPixels) {
-  const ImageDataset train = read_fashion_mnist(kDebianFashionMnistDirectory, true);
+  const ImageDataset& train = fashion_train();
   const ImageDataset test = read_fashion_mnist(kDebianFashionMnistDirectory, false);
   ASSERT_EQ(train.size(), 60000u);
   ASSERT_EQ(test.size(), 10000u);
@@ -127,7 +133,7 @@ TEST(DataFashionMnist, DataSpecLoadsSubsets) {
   EXPECT_NE(random.train.pixels, first.train.pixels);
   // The seeded subset is exactly the images at subset_indices(60000, 1000, 7).
   const std::vector<size_t> chosen = subset_indices(60000, 1000, 7);
-  const ImageDataset full = read_fashion_mnist(kDebianFashionMnistDirectory, true);
+  const ImageDataset& full = fashion_train();
   for (size_t i : {size_t{0}, size_t{500}, size_t{999}}) {
     EXPECT_TRUE(std::ranges::equal(random.train.image(i), full.image(chosen[i])));
     EXPECT_EQ(random.train.labels[i], full.labels[chosen[i]]);

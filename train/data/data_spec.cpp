@@ -109,8 +109,14 @@ LoadedData load_data(const DataSpec& spec, const LoadOptions& options) {
       data.info.name = "folder";
       break;
   }
-  data.train = take_subset(data.train, options.subset.train_count, options.subset.seed);
-  data.test = take_subset(data.test, options.subset.test_count, options.subset.seed);
+  // Only copy when a subset is asked for: the full sets can be large.
+  auto reduce = [&](ImageDataset& dataset, size_t count) {
+    if (count > 0 && count < dataset.size()) {
+      dataset = dataset.select(subset_indices(dataset.size(), count, options.subset.seed));
+    }
+  };
+  reduce(data.train, options.subset.train_count);
+  reduce(data.test, options.subset.test_count);
   data.train.validate();
   data.test.validate();
   data.info.channels = data.train.channels;
