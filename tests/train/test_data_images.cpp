@@ -3,6 +3,7 @@
 // broken files.
 #include <gtest/gtest.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -133,6 +134,21 @@ TEST(DataImageFile, BrokenFilesNameTheFile) {
   expect_dataset_error([&] { read_image_file(cut_png); }, "PNG file " + cut_png.string());
   expect_dataset_error([&] { read_image_file(folder.path() / "absent.png"); },
                        (folder.path() / "absent.png").string() + ": not found");
+  // A valid PNG header claiming 100000×100000 pixels is refused before allocating.
+  auto chunk = [](const std::string& type, const std::string& data) {
+    std::string bytes;
+    for (int shift = 24; shift >= 0; shift -= 8) bytes += static_cast<char>((data.size() >> shift) & 0xff);
+    bytes += type + data;
+    const uLong crc = crc32(0, reinterpret_cast<const Bytef*>(bytes.data() + 4), static_cast<uInt>(bytes.size() - 4));
+    for (int shift = 24; shift >= 0; shift -= 8) bytes += static_cast<char>((crc >> shift) & 0xff);
+    return bytes;
+  };
+  const std::string huge = std::string("\x89PNG\r\n\x1a\n", 8) +
+                           chunk("IHDR", std::string("\0\x01\x86\xa0\0\x01\x86\xa0\x08\x02\0\0\0", 13)) +
+                           chunk("IDAT", "") + chunk("IEND", "");
+  const fs::path huge_png = folder.path() / "huge.png";
+  std::ofstream(huge_png, std::ios::binary) << huge;
+  expect_dataset_error([&] { read_image_file(huge_png); }, huge_png.string() + ": 100000x100000 pixels is too large");
   // A broken file inside a folder fails the whole read, naming it.
   fs::create_directories(folder.path() / "set" / "a");
   fs::copy_file(folder.path() / "good.jpg", folder.path() / "set" / "a" / "1.jpg");

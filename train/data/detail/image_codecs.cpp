@@ -18,6 +18,10 @@ namespace pinas::train::data::detail {
 
 namespace {
 
+// Decoded images above this many bytes are refused before allocating: a hostile
+// or corrupt header must give an error, not an out-of-memory crash.
+constexpr uint64_t kMaximumImageBytes = uint64_t{1} << 30;
+
 struct JpegErrorHandler {
   jpeg_error_mgr manager;
   std::jmp_buf jump;
@@ -65,6 +69,12 @@ bool decode_jpeg_into(const std::vector<uint8_t>& bytes, Image* image, char* mes
   jpeg_mem_src(&info, bytes.data(), static_cast<unsigned long>(bytes.size()));
   jpeg_read_header(&info, TRUE);
   info.out_color_space = info.jpeg_color_space == JCS_GRAYSCALE ? JCS_GRAYSCALE : JCS_RGB;
+  if (uint64_t{info.image_width} * info.image_height * 3 > kMaximumImageBytes) {
+    std::snprintf(message, JMSG_LENGTH_MAX, "%ux%u pixels is too large", info.image_width,
+                  info.image_height);
+    jpeg_destroy_decompress(&info);
+    return false;
+  }
   jpeg_start_decompress(&info);
   image->channels = info.output_components;
   image->height = info.output_height;
@@ -105,6 +115,11 @@ Image decode_png(const std::vector<uint8_t>& bytes, const std::filesystem::path&
     const std::string reason = png.message;
     png_image_free(&png);
     throw DatasetError("PNG file " + path.string() + ": cannot decode (" + reason + ")");
+  }
+  if (uint64_t{png.width} * png.height * 3 > kMaximumImageBytes) {
+    png_image_free(&png);
+    throw DatasetError("PNG file " + path.string() + ": " + std::to_string(png.width) + "x" +
+                       std::to_string(png.height) + " pixels is too large");
   }
   // Keep colour or gray as stored; alpha is composited onto the zeroed buffer (black).
   png.format = (png.format & PNG_FORMAT_FLAG_COLOR) != 0 ? PNG_FORMAT_RGB : PNG_FORMAT_GRAY;
