@@ -104,16 +104,27 @@ ParsedFile parse_file(const std::string& path) {
                                     ? genotype_error + " (reading a pinas.pb.Genotype)"
                                     : architecture_error + " (reading a pinas.pb.Architecture)");
   }
-  pb::Architecture architecture;
-  if (architecture.ParseFromString(bytes) && architecture.nodes_size() > 0 &&
-      architecture.GetReflection()->GetUnknownFields(architecture).empty()) {
-    parsed.architecture = architecture;
-    return parsed;
-  }
+  // Binary: the two schemas can parse each other's bytes, so each candidate
+  // must also make sense (named nodes with known ops; a genotype its space
+  // accepts) and exactly one kind is taken, the genotype when both do.
   pb::Genotype genotype;
   if (genotype.ParseFromString(bytes) && genotype.space_case() != pb::Genotype::SPACE_NOT_SET &&
       genotype.GetReflection()->GetUnknownFields(genotype).empty()) {
-    parsed.genotype = genotype;
+    try {
+      make_search_space(genotype)->check(genotype);
+      parsed.genotype = genotype;
+      return parsed;
+    } catch (const SpaceError&) {
+    }
+  }
+  pb::Architecture architecture;
+  if (architecture.ParseFromString(bytes) && architecture.nodes_size() > 0 &&
+      architecture.GetReflection()->GetUnknownFields(architecture).empty() &&
+      std::all_of(architecture.nodes().begin(), architecture.nodes().end(), [](const pb::Node& node) {
+        return !node.name().empty() && node.op() != pb::OP_UNKNOWN && pb::OpType_IsValid(node.op()) &&
+               node.GetReflection()->GetUnknownFields(node).empty();
+      })) {
+    parsed.architecture = architecture;
     return parsed;
   }
   throw ArchitectureFileError(fmt::format(

@@ -80,6 +80,24 @@ TEST_F(LoadArchitecture, ReadsArchitecturesAndGenotypesInTextAndBinary) {
   EXPECT_EQ(genotype_key(load_genotype(text_path)), genotype_key(genotype));
 }
 
+TEST_F(LoadArchitecture, TellsBinaryGenotypesFromBinaryArchitecturesInEverySpace) {
+  for (const auto& name : search_space_names()) {
+    const auto space = make_search_space(name);
+    std::mt19937_64 random(7);
+    for (int i = 0; i < 20; ++i) {
+      const pb::Genotype genotype = space->sample(random);
+      const std::string genotype_path = (directory_ / (name + "_g.pb")).string();
+      save_genotype(genotype, genotype_path);
+      EXPECT_EQ(genotype_key(load_genotype(genotype_path)), genotype_key(genotype));
+      const Architecture built = space->build(genotype, kDefaultInputShape, kDefaultNumClasses);
+      EXPECT_EQ(load_architecture(genotype_path).genotype(), built.genotype());
+      const std::string architecture_path = (directory_ / (name + "_a.pb")).string();
+      save_architecture(built, architecture_path);
+      EXPECT_EQ(load_architecture(architecture_path), built);
+    }
+  }
+}
+
 TEST_F(LoadArchitecture, GenotypeWithoutInputUsesCifarDefaults) {
   const std::string path = write("plain.txt", "nb201 { edges: NB201_NOR_CONV_3X3 edges: NB201_NONE "
                                               "edges: NB201_SKIP_CONNECT edges: NB201_NONE "
