@@ -1,6 +1,7 @@
 #include "cost_models/layer_features.h"
 
 #include <algorithm>
+#include <string>
 
 #include "proto/error.h"
 
@@ -9,42 +10,34 @@ namespace {
 
 using spaces::OpType;
 
-bool is_linear(OpType op) {
-  return op == OpType::Conv || op == OpType::SeparableConv || op == OpType::Linear ||
-         op == OpType::BatchNorm;
+// One Gilboa product's OT count and correction bytes, for the cheaper side.
+struct GilboaChoice {
+  std::int64_t ots = 0;
+  std::int64_t correction_bytes = 0;
+};
+
+GilboaChoice cheaper_decomposition(std::int64_t inputs, std::int64_t weights, std::int64_t macs,
+                                   const ProtocolParameters& parameters) {
+  const std::int64_t ring = parameters.ring_bits;
+  const std::int64_t weight_bits = parameters.effective_weight_bits();
+  const std::int64_t input_bits_per_use = ring * (ring + 1) / 2;
+  const std::int64_t weight_bits_per_use = weight_bits * ring - weight_bits * (weight_bits - 1) / 2;
+  const GilboaChoice input_side{inputs * ring, macs * input_bits_per_use / 8};
+  const GilboaChoice weight_side{weights * weight_bits, macs * weight_bits_per_use / 8};
+  const auto bytes = [](const GilboaChoice& choice) { return 16 * choice.ots + choice.correction_bytes; };
+  return bytes(weight_side) <= bytes(input_side) ? weight_side : input_side;
 }
 
-// Ops whose output is a fixed-point value at twice the scale (a product of
-// two scaled values) or divided by a public constant, and so needs rescaling
-// before it can be used again.
-bool needs_rescaling(OpType op) {
-  return is_linear(op) || op == OpType::AvgPool || op == OpType::GlobalAvgPool;
+void add_linear(LayerFeatures& entry, std::int64_t inputs, std::int64_t weights, std::int64_t macs,
+                const ProtocolParameters& parameters) {
+  const GilboaChoice choice = cheaper_decomposition(inputs, weights, macs, parameters);
+  entry.linear_macs += macs;
+  entry.linear_inputs += inputs;
+  entry.linear_ots += choice.ots;
+  entry.linear_correction_bytes += choice.correction_bytes;
 }
 
-// Ops that pass shares through unchanged in value, so a pending rescale can
-// be deferred past them to the op after.
-bool is_transparent(OpType op) {
-  return op == OpType::Identity || op == OpType::Flatten || op == OpType::Concat ||
-         op == OpType::Add;
-}
-
-// True when the first non-transparent op on every path from `id` is a ReLU
-// or a max pool, which rescale inside their garbled circuit for free.
-bool rescaled_by_consumers(const spaces::Architecture& architecture, spaces::NodeId id) {
-  const auto consumers = architecture.consumers(id);
-  if (consumers.empty()) return false;
-  return std::all_of(consumers.begin(), consumers.end(), [&](spaces::NodeId consumer) {
-    const OpType op = architecture.node(consumer).op;
-    if (op == OpType::ReLU || op == OpType::MaxPool) return true;
-    if (op == OpType::BatchNorm) return false;
-    if (is_transparent(op) && op != OpType::Add && op != OpType::Concat) {
-      return rescaled_by_consumers(architecture, consumer);
-    }
-    return false;
-  });
-}
-
-// A batch norm directly after a conv folds into it and costs nothing.
+// A batch norm right after a conv that feeds nothing else folds into it.
 bool folds_into_producer(const spaces::Architecture& architecture, spaces::NodeId id) {
   const auto inputs = architecture.inputs(id);
   if (inputs.size() != 1) return false;
@@ -53,70 +46,133 @@ bool folds_into_producer(const spaces::Architecture& architecture, spaces::NodeI
          architecture.consumers(inputs[0]).size() == 1;
 }
 
+bool is_power_of_two(std::int64_t value) { return value > 0 && (value & (value - 1)) == 0; }
+
 }  // namespace
+
+void ProtocolParameters::validate() const {
+  if (ring_bits < 16 || ring_bits > 64) {
+    throw Error("cost model: ring_bits must be in 16..64, got " + std::to_string(ring_bits));
+  }
+  if (fractional_bits < 1 || 3 * fractional_bits > ring_bits) {
+    throw Error("cost model: fractional_bits must be in 1..ring_bits/3, got " +
+                std::to_string(fractional_bits));
+  }
+  if (weight_bits < 0 || weight_bits > ring_bits) {
+    throw Error("cost model: weight_bits must be in 0..ring_bits, got " + std::to_string(weight_bits));
+  }
+  if (scale_limit != 0 && (scale_limit < 2 * fractional_bits || scale_limit > ring_bits)) {
+    throw Error("cost model: scale_limit must be 0 or in 2f..ring_bits, got " +
+                std::to_string(scale_limit));
+  }
+}
 
 bool LayerFeatures::is_free() const {
   return relus == 0 && truncations == 0 && comparisons == 0 && polynomial_elements == 0 &&
-         linear_macs == 0 && linear_cots == 0 && linear_inputs == 0;
+         linear_macs == 0 && linear_ots == 0 && linear_inputs == 0;
 }
 
 std::vector<LayerFeatures> extract_features(const spaces::Architecture& architecture,
-                                            const spaces::CostReport& report, int ring_bits) {
-  if (ring_bits < 1 || ring_bits > 64) {
-    throw Error("cost model: ring_bits must be in 1..64, got " + std::to_string(ring_bits));
-  }
+                                            const spaces::CostReport& report,
+                                            const ProtocolParameters& parameters) {
+  parameters.validate();
+  const int f = parameters.fractional_bits;
+  const int limit = parameters.effective_scale_limit();
+  // The fixed-point scale of every node's output, as the runtime tracks it.
+  std::vector<int> scale(architecture.num_nodes(), f);
   std::vector<LayerFeatures> features;
   features.reserve(report.layers.size());
   for (const spaces::LayerCost& layer : report.layers) {
     const spaces::Node& node = architecture.node(layer.node);
+    const auto inputs = architecture.inputs(layer.node);
     LayerFeatures entry;
     entry.node = layer.node;
     entry.name = layer.name;
     entry.op = layer.op;
     const std::int64_t outputs = layer.output.elements();
     const auto input_shapes = report.input_shapes(architecture, layer.node);
-    const std::int64_t inputs = input_shapes.empty() ? 0 : input_shapes.front().elements();
+    const std::int64_t input_elements = input_shapes.empty() ? 0 : input_shapes.front().elements();
+    int input_scale = f;
+    for (spaces::NodeId input : inputs) input_scale = std::max(input_scale, scale[input]);
+    // Truncates the input back to f when `growth` would pass the limit.
+    const auto fit_scale = [&](int growth) {
+      if (input_scale + growth <= limit) return;
+      entry.truncations += input_elements;
+      input_scale = f;
+    };
+    int output_scale = input_scale;
     switch (layer.op) {
+      case OpType::Input:
+        output_scale = f;
+        break;
       case OpType::ReLU:
         entry.relus = layer.relus;
+        output_scale = f;
         break;
       case OpType::MaxPool:
         entry.comparisons = outputs * (static_cast<std::int64_t>(node.kernel) * node.kernel - 1);
+        output_scale = f;
         break;
       case OpType::Polynomial:
+        if (2 * input_scale + f > limit) {
+          entry.truncations += input_elements;
+          input_scale = f;
+        }
         entry.polynomial_elements = outputs;
+        output_scale = 2 * input_scale + f;
         break;
       case OpType::Conv:
-      case OpType::SeparableConv:
-      case OpType::Linear:
-      case OpType::BatchNorm: {
-        if (layer.op == OpType::BatchNorm && folds_into_producer(architecture, layer.node)) break;
-        const std::int64_t macs = layer.op == OpType::BatchNorm ? outputs : layer.macs;
-        // Weights without biases: the terms of the bilinear product.
-        const std::int64_t weights =
-            layer.op == OpType::BatchNorm ? layer.output.channels : std::max<std::int64_t>(1, layer.params);
-        entry.linear_macs = macs;
-        entry.linear_inputs = inputs;
-        entry.linear_cots = static_cast<std::int64_t>(ring_bits) * std::min(inputs, weights);
+      case OpType::Linear: {
+        fit_scale(f);
+        const std::int64_t weights = layer.params - (node.bias ? node.out_channels : 0);
+        add_linear(entry, input_elements, weights, layer.macs, parameters);
+        output_scale = input_scale + f;
+        break;
+      }
+      case OpType::SeparableConv: {
+        // Depthwise then pointwise: two linear steps, each adding f.
+        fit_scale(f);
+        const std::int64_t channels = input_shapes.front().channels;
+        const std::int64_t kernel_area = static_cast<std::int64_t>(node.kernel) * node.kernel;
+        const std::int64_t positions = layer.output.height * layer.output.width;
+        const std::int64_t depthwise_macs = channels * positions * kernel_area;
+        add_linear(entry, input_elements, channels * kernel_area, depthwise_macs, parameters);
+        int middle_scale = input_scale + f;
+        if (middle_scale + f > limit) {
+          entry.truncations += channels * positions;
+          middle_scale = f;
+        }
+        add_linear(entry, channels * positions, layer.output.channels * channels,
+                   layer.output.channels * channels * positions, parameters);
+        output_scale = middle_scale + f;
+        break;
+      }
+      case OpType::BatchNorm:
+        if (folds_into_producer(architecture, layer.node)) break;  // scale unchanged
+        fit_scale(f);
+        add_linear(entry, input_elements, layer.output.channels, outputs, parameters);
+        output_scale = input_scale + f;
+        break;
+      case OpType::AvgPool:
+      case OpType::GlobalAvgPool: {
+        const std::int64_t window = layer.op == OpType::AvgPool
+                                        ? static_cast<std::int64_t>(node.kernel) * node.kernel
+                                        : input_shapes.front().height * input_shapes.front().width;
+        // A power-of-two window divides by moving the binary point; any other
+        // multiplies by round(2^f / window), adding f.
+        int growth = f;
+        if (is_power_of_two(window)) {
+          growth = 0;
+          while ((std::int64_t{1} << growth) < window) ++growth;
+        }
+        fit_scale(growth);
+        output_scale = input_scale + growth;
         break;
       }
       default:
         break;
     }
-    if (needs_rescaling(layer.op) && entry.linear_macs + outputs > 0 &&
-        !(layer.op == OpType::BatchNorm && folds_into_producer(architecture, layer.node))) {
-      // A conv followed by a folded batch norm is rescaled after the norm.
-      bool deferred = false;
-      for (spaces::NodeId consumer : architecture.consumers(layer.node)) {
-        if (architecture.node(consumer).op == OpType::BatchNorm &&
-            folds_into_producer(architecture, consumer)) {
-          deferred = true;
-        }
-      }
-      const spaces::NodeId rescaled_at =
-          deferred ? architecture.consumers(layer.node).front() : layer.node;
-      if (!rescaled_by_consumers(architecture, rescaled_at)) entry.truncations = outputs;
-    }
+    scale[layer.node] = output_scale;
     features.push_back(std::move(entry));
   }
   return features;
@@ -131,7 +187,8 @@ LayerFeatures sum_features(const std::vector<LayerFeatures>& layers) {
     total.comparisons += layer.comparisons;
     total.polynomial_elements += layer.polynomial_elements;
     total.linear_macs += layer.linear_macs;
-    total.linear_cots += layer.linear_cots;
+    total.linear_ots += layer.linear_ots;
+    total.linear_correction_bytes += layer.linear_correction_bytes;
     total.linear_inputs += layer.linear_inputs;
   }
   return total;

@@ -9,21 +9,42 @@
 
 namespace pinas::cost {
 
-// What one IR node asks of a two-party protocol, counted from the
-// architecture alone (no weights, no protocol parameters but the ring size).
-// These are the quantities private-inference cost is linear in:
-//   relus                 elements through a garbled ReLU
-//   truncations           elements that must be rescaled by 2^f without a
-//                         ReLU: outputs of a linear op or pool whose value
-//                         reaches something other than a ReLU first
-//   comparisons           garbled comparisons of a max pool (k*k - 1 per output)
-//   polynomial_elements   elements through a degree-2 polynomial (Beaver triples)
-//   linear_macs           multiply-accumulates of CONV, SEPARABLE_CONV, LINEAR,
-//                         and a BATCH_NORM that cannot fold into a conv
-//   linear_cots           correlated OTs of Gilboa-style preprocessing, which
-//                         bit-decomposes the smaller side of the product:
-//                         ring_bits * min(input elements, weights)
-//   linear_inputs         elements the client masks and sends online
+// The public parameters of the fixed-point protocol that decide how much
+// work each layer is (they mirror crypto/pi's FixedPointConfig, which this
+// module does not depend on).
+struct ProtocolParameters {
+  int ring_bits = 64;        // ℓ
+  int fractional_bits = 12;  // f
+  int weight_bits = 0;       // bits per weight when weights are bit-decomposed; 0: f + 8
+  int scale_limit = 0;       // the largest scale a tensor may reach; 0: 3f
+
+  int effective_weight_bits() const { return weight_bits == 0 ? fractional_bits + 8 : weight_bits; }
+  int effective_scale_limit() const { return scale_limit == 0 ? 3 * fractional_bits : scale_limit; }
+  // Throws pinas::Error naming the field when out of range.
+  void validate() const;
+};
+
+// What one IR node asks of the two-party protocol, counted from the
+// architecture alone. Private-inference cost is linear in these:
+//   relus                    elements through a garbled ReLU
+//   truncations              elements rescaled by a garbled truncation: a
+//                            tensor whose fixed-point scale would pass the
+//                            limit is truncated back to f first (scales are
+//                            tracked as the runtime does: linear ops add f,
+//                            ReLU and max pool return to f, add and concat
+//                            take the largest input scale)
+//   comparisons              garbled comparisons of a max pool (k*k - 1 per output)
+//   polynomial_elements      elements through a polynomial (Beaver triples)
+//   linear_macs              multiply-accumulates of linear ops (CONV,
+//                            SEPARABLE_CONV, LINEAR, a BATCH_NORM that does
+//                            not fold into a conv)
+//   linear_ots               OTs of Gilboa-style preprocessing, which
+//                            bit-decomposes whichever side is cheaper: the
+//                            input (ℓ OTs per element) or the weights
+//                            (weight_bits OTs per weight)
+//   linear_correction_bytes  the correction vectors those OTs carry: per MAC,
+//                            sum over decomposed bits j of (ℓ - j) bits
+//   linear_inputs            elements of the inputs of linear ops
 struct LayerFeatures {
   spaces::NodeId node = 0;
   std::string name;
@@ -33,7 +54,8 @@ struct LayerFeatures {
   std::int64_t comparisons = 0;
   std::int64_t polynomial_elements = 0;
   std::int64_t linear_macs = 0;
-  std::int64_t linear_cots = 0;
+  std::int64_t linear_ots = 0;
+  std::int64_t linear_correction_bytes = 0;
   std::int64_t linear_inputs = 0;
 
   // True when the node costs nothing privately (identity, add, concat, ...).
@@ -43,11 +65,11 @@ struct LayerFeatures {
 };
 
 // The per-node features of `architecture`, in topological order, given its
-// accounting `report` (from spaces::analyze). `ring_bits` is the ring size
-// the protocol runs in (it scales the OT count of linear layers). Requires
-// 1 <= ring_bits <= 64; throws pinas::Error otherwise. Thread-safe.
+// accounting `report` (from spaces::analyze). Throws pinas::Error for
+// invalid parameters. Thread-safe.
 std::vector<LayerFeatures> extract_features(const spaces::Architecture& architecture,
-                                            const spaces::CostReport& report, int ring_bits);
+                                            const spaces::CostReport& report,
+                                            const ProtocolParameters& parameters);
 
 // Sums of every field over `layers` (name "total", op Unknown).
 LayerFeatures sum_features(const std::vector<LayerFeatures>& layers);

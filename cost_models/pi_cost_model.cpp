@@ -26,15 +26,17 @@ void require_non_negative(const google::protobuf::Message& message) {
 }  // namespace
 
 PiCostModel::PiCostModel(pb::PiCalibration calibration) : calibration_(std::move(calibration)) {
-  if (calibration_.ring_bits() < 1 || calibration_.ring_bits() > 64) {
-    throw Error("cost calibration: field 'ring_bits' must be in 1..64, got " +
-                std::to_string(calibration_.ring_bits()));
-  }
+  parameters().validate();
   require_non_negative(calibration_.unit_costs());
   require_non_negative(calibration_.network());
   if (!(calibration_.network().bandwidth_bytes_per_second() > 0)) {
     throw Error("cost calibration: field 'network.bandwidth_bytes_per_second' must be > 0");
   }
+}
+
+ProtocolParameters PiCostModel::parameters() const {
+  return {calibration_.ring_bits(), calibration_.fractional_bits(), calibration_.weight_bits(),
+          calibration_.scale_limit()};
 }
 
 CostEstimate PiCostModel::estimate(const spaces::Architecture& architecture) const {
@@ -44,7 +46,7 @@ CostEstimate PiCostModel::estimate(const spaces::Architecture& architecture) con
   std::vector<LayerFeatures> counted;
   double offline_compute = 0;
   double online_compute = 0;
-  for (LayerFeatures& features : extract_features(architecture, report, calibration_.ring_bits())) {
+  for (LayerFeatures& features : extract_features(architecture, report, parameters())) {
     if (features.is_free()) continue;
     LayerEstimate layer;
     const auto relus = static_cast<double>(features.relus);
@@ -52,14 +54,15 @@ CostEstimate PiCostModel::estimate(const spaces::Architecture& architecture) con
     const auto comparisons = static_cast<double>(features.comparisons);
     const auto polynomials = static_cast<double>(features.polynomial_elements);
     const auto macs = static_cast<double>(features.linear_macs);
-    const auto cots = static_cast<double>(features.linear_cots);
+    const auto ots = static_cast<double>(features.linear_ots);
+    const auto corrections = static_cast<double>(features.linear_correction_bytes);
     const auto inputs = static_cast<double>(features.linear_inputs);
     layer.offline_bytes = relus * unit.relu_offline_bytes() +
                           truncations * unit.truncation_offline_bytes() +
                           comparisons * unit.comparison_offline_bytes() +
                           polynomials * unit.polynomial_offline_bytes() +
-                          cots * unit.linear_offline_bytes_per_cot() +
-                          macs * unit.linear_offline_bytes_per_mac();
+                          ots * unit.linear_offline_bytes_per_ot() +
+                          corrections * unit.linear_offline_bytes_per_correction_byte();
     layer.online_bytes = relus * unit.relu_online_bytes() +
                          truncations * unit.truncation_online_bytes() +
                          comparisons * unit.comparison_online_bytes() +
@@ -69,7 +72,7 @@ CostEstimate PiCostModel::estimate(const spaces::Architecture& architecture) con
                             truncations * unit.truncation_offline_seconds() +
                             comparisons * unit.comparison_offline_seconds() +
                             polynomials * unit.polynomial_offline_seconds() +
-                            cots * unit.linear_offline_seconds_per_cot() +
+                            ots * unit.linear_offline_seconds_per_ot() +
                             macs * unit.linear_offline_seconds_per_mac();
     layer.online_seconds = relus * unit.relu_online_seconds() +
                            truncations * unit.truncation_online_seconds() +

@@ -27,6 +27,8 @@ class PiCostModel final : public CostModel {
   CostEstimate estimate(const spaces::Architecture& architecture) const override;
 
   const pb::PiCalibration& calibration() const { return calibration_; }
+  // The protocol parameters the calibration was measured with.
+  ProtocolParameters parameters() const;
 
  private:
   pb::PiCalibration calibration_;
@@ -36,12 +38,6 @@ class PiCostModel final : public CostModel {
 // or latency cost), "lan" (1 Gbit/s, 0.5 ms round trip), "wan" (100 Mbit/s,
 // 40 ms round trip). Throws pinas::Error for another name.
 pb::NetworkModel network_preset(const std::string& name);
-
-// Unit costs measured on pinas' runtime on the reference machine (2-core
-// x86-64 with AES-NI, loopback TCP) for ring_bits = 32, fractional_bits = 12,
-// with Circa's stochastic ReLU when circa_truncated_bits > 0, and the "lan"
-// network. Use `pinas cost calibrate` to measure your own machine.
-pb::PiCalibration reference_calibration(int circa_truncated_bits = 0);
 
 // Reads a calibration in protobuf text format. Throws pinas::Error naming
 // the file and line.

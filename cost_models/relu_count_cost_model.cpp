@@ -7,7 +7,7 @@ namespace pinas::cost {
 CostEstimate ReluCountCostModel::estimate(const spaces::Architecture& architecture) const {
   const spaces::CostReport report = spaces::analyze(architecture);
   CostEstimate estimate;
-  for (LayerFeatures& features : extract_features(architecture, report, 64)) {
+  for (LayerFeatures& features : extract_features(architecture, report, ProtocolParameters{})) {
     if (features.is_free()) continue;
     estimate.layers.push_back(LayerEstimate{std::move(features)});
   }

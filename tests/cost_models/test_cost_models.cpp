@@ -54,16 +54,21 @@ spaces::Architecture tiny_network() {
 
 TEST(LayerFeatures, CountsEveryProtocolQuantityOfATinyNetwork) {
   const auto architecture = tiny_network();
-  const auto features = extract_features(architecture, spaces::analyze(architecture), 32);
+  ProtocolParameters parameters;
+  parameters.ring_bits = 32;
+  parameters.fractional_bits = 10;  // weight bits 18, scale limit 30
+  const auto features = extract_features(architecture, spaces::analyze(architecture), parameters);
   const auto total = sum_features(features);
   EXPECT_EQ(total.relus, 32);
   EXPECT_EQ(total.linear_macs, 2 * 16 * 9 + 32 * 3);
   EXPECT_EQ(total.linear_inputs, 16 + 32);
-  // Gilboa decomposes the smaller side: 16 inputs < 20 conv parameters;
-  // 32 inputs < 96 linear weights.
-  EXPECT_EQ(total.linear_cots, 32 * 16 + 32 * 32);
-  // The conv's output is rescaled inside the ReLU's circuit; the logits are not.
-  EXPECT_EQ(total.truncations, 3);
+  // The conv decomposes its 18 weights (18*18 OTs, 423 correction bits per
+  // MAC: 20,412 bytes against 27,200 for its 16 inputs); the linear layer its
+  // 32 inputs (32*32 OTs, 528 bits per MAC: 22,720 bytes against 32,724).
+  EXPECT_EQ(total.linear_ots, 18 * 18 + 32 * 32);
+  EXPECT_EQ(total.linear_correction_bytes, 288 * 423 / 8 + 96 * 528 / 8);
+  // Scales stay within 3f: conv 2f, ReLU back to f, linear 2f.
+  EXPECT_EQ(total.truncations, 0);
   EXPECT_EQ(total.comparisons, 0);
 }
 
@@ -93,13 +98,14 @@ TEST(ReluCountCostModel, AgreesWithTheIrOnRandomCandidatesOfEverySpace) {
 pb::PiCalibration unit_calibration() {
   pb::PiCalibration calibration;
   calibration.set_ring_bits(32);
-  calibration.set_fractional_bits(12);
+  calibration.set_fractional_bits(10);
   auto* unit = calibration.mutable_unit_costs();
   unit->set_relu_offline_bytes(3000);
   unit->set_relu_online_bytes(600);
   unit->set_relu_online_seconds(2e-6);
   unit->set_truncation_online_bytes(500);
-  unit->set_linear_offline_bytes_per_cot(16);
+  unit->set_linear_offline_bytes_per_ot(16);
+  unit->set_linear_offline_bytes_per_correction_byte(1);
   unit->set_linear_online_bytes_per_input(4);
   unit->set_linear_online_seconds_per_mac(1e-9);
   *calibration.mutable_network() = network_preset("lan");
@@ -109,12 +115,13 @@ pb::PiCalibration unit_calibration() {
 TEST(PiCostModel, PredictionIsTheFeaturesTimesTheUnitCostsPlusTheNetwork) {
   const PiCostModel model(unit_calibration());
   const auto estimate = model.estimate(tiny_network());
-  EXPECT_DOUBLE_EQ(estimate.offline_bytes, 32 * 3000.0 + (32 * 16 + 32 * 32) * 16.0);
-  EXPECT_DOUBLE_EQ(estimate.online_bytes, 32 * 600.0 + 3 * 500.0 + (16 + 32) * 4.0);
-  // Rounds: the ReLU layer, the logits' truncation, and the input/result exchange.
-  EXPECT_EQ(estimate.online_rounds, 3);
+  EXPECT_DOUBLE_EQ(estimate.offline_bytes,
+                   32 * 3000.0 + (18 * 18 + 32 * 32) * 16.0 + (288 * 423 / 8 + 96 * 528 / 8));
+  EXPECT_DOUBLE_EQ(estimate.online_bytes, 32 * 600.0 + (16 + 32) * 4.0);
+  // Rounds: the ReLU layer, and the input/result exchange.
+  EXPECT_EQ(estimate.online_rounds, 2);
   const double compute = 32 * 2e-6 + (288 + 96) * 1e-9;
-  EXPECT_NEAR(estimate.online_seconds, compute + estimate.online_bytes / 125e6 + 3 * 0.5e-3, 1e-12);
+  EXPECT_NEAR(estimate.online_seconds, compute + estimate.online_bytes / 125e6 + 2 * 0.5e-3, 1e-12);
   EXPECT_EQ(estimate.cost, estimate.online_seconds);
 }
 
