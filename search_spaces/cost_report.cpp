@@ -56,10 +56,16 @@ std::int64_t window_output(const Node& node, std::int64_t size, std::int64_t ker
   return (padded - span) / stride + 1;
 }
 
+// The element count, refusing shapes whose size overflows 64 bits.
+std::int64_t elements(const Node& node, const Shape& shape) {
+  return multiply(node, {shape.channels, shape.height, shape.width});
+}
+
 void check_positive(const Node& node, const Shape& shape, std::string_view what) {
   if (shape.channels <= 0 || shape.height <= 0 || shape.width <= 0) {
     fail(node, fmt::format("{} shape {} is not positive", what, shape.to_string()));
   }
+  elements(node, shape);
 }
 
 }  // namespace
@@ -101,7 +107,7 @@ LayerCost node_cost(const Node& node, std::span<const Shape> inputs) {
                      window_output(node, in.height, node.kernel, stride, node.padding, dilation),
                      window_output(node, in.width, node.kernel, stride, node.padding, dilation)};
       const std::int64_t per_output = multiply(node, {in.channels / groups, node.kernel, node.kernel});
-      cost.macs = multiply(node, {per_output, cost.output.elements()});
+      cost.macs = multiply(node, {per_output, elements(node, cost.output)});
       cost.params = add(node, multiply(node, {per_output, node.out_channels}), node.bias ? node.out_channels : 0);
       return cost;
     }
@@ -112,7 +118,7 @@ LayerCost node_cost(const Node& node, std::span<const Shape> inputs) {
       cost.output = {node.out_channels,
                      window_output(node, in.height, node.kernel, stride, node.padding, dilation),
                      window_output(node, in.width, node.kernel, stride, node.padding, dilation)};
-      const std::int64_t pixels = cost.output.height * cost.output.width;
+      const std::int64_t pixels = multiply(node, {cost.output.height, cost.output.width});
       const std::int64_t depthwise = multiply(node, {in.channels, node.kernel, node.kernel});
       const std::int64_t pointwise = multiply(node, {in.channels, node.out_channels});
       cost.macs = multiply(node, {add(node, depthwise, pointwise), pixels});
@@ -125,12 +131,12 @@ LayerCost node_cost(const Node& node, std::span<const Shape> inputs) {
       return cost;
     case OpType::ReLU:
       cost.output = in;
-      cost.relus = in.elements();
+      cost.relus = elements(node, in);
       return cost;
     case OpType::Polynomial:
       if (node.coefficients.empty()) fail(node, "needs at least one coefficient");
       cost.output = in;
-      cost.macs = multiply(node, {static_cast<std::int64_t>(node.coefficients.size() - 1), in.elements()});
+      cost.macs = multiply(node, {static_cast<std::int64_t>(node.coefficients.size() - 1), elements(node, in)});
       return cost;
     case OpType::Identity:
     case OpType::Output:
@@ -177,14 +183,14 @@ LayerCost node_cost(const Node& node, std::span<const Shape> inputs) {
       return cost;
     case OpType::Linear: {
       if (node.out_channels <= 0) fail(node, fmt::format("out_channels must be positive, is {}", node.out_channels));
-      const std::int64_t features = in.elements();
+      const std::int64_t features = elements(node, in);
       cost.output = {node.out_channels, 1, 1};
       cost.macs = multiply(node, {features, node.out_channels});
       cost.params = add(node, cost.macs, node.bias ? node.out_channels : 0);
       return cost;
     }
     case OpType::Flatten:
-      cost.output = {in.elements(), 1, 1};
+      cost.output = {elements(node, in), 1, 1};
       return cost;
     default:
       fail(node, "unknown op");

@@ -254,6 +254,11 @@ TEST(Validation, RejectsBadAttributesAndWrongLogits) {
   Architecture c = every_op_network();
   c.set_num_classes(100);
   expect_graph_error(c, "output", "100 classes");
+
+  Architecture huge("huge", 0);
+  const NodeId h = huge.add_node(input({1 << 30, 1 << 30, 1 << 30}), {});
+  huge.add_node(make("output", OpType::Output), {h});
+  expect_graph_error(huge, "input", "overflows");
 }
 
 TEST(Serialization, RoundTripsThroughBinaryAndTextUnchanged) {
