@@ -44,7 +44,11 @@ class Garbler {
   // ANDs garbled so far plus first_and_index: the next call's tweak base.
   std::uint64_t and_index() const { return and_index_; }
 
-  // Garbles `copies` copies of `circuit`.
+  // Garbles `copies` copies of `circuit`. Garbling a batch in several
+  // consecutive calls whose copy counts (but the last) are multiples of
+  // detail::kMaxChunkCopies produces the same tables, concatenated, as one
+  // call: so a garbler may stream slices while the evaluator evaluates the
+  // whole batch at once, or the other way round.
   // Requires: input_zero_labels.size() == copies · input_wire_count() (copy
   // c, input wire w at [c·inputs + w]); tables.size() == copies · and_count
   // · 2; output_zero_labels.size() == copies · output count (same

@@ -67,13 +67,21 @@ std::vector<std::uint64_t> ShareCircuitGarbler::offline(std::size_t count) {
     std::copy_n(mask_zero.data() + c * bits_, bits_, target + garbler_width);
     std::copy_n(evaluator_zero.data() + c * evaluator_width, evaluator_width, target + garbler_width + bits_);
   }
-  tables_.resize(count * circuit_.and_count() * 2);
-  std::vector<Block> output_zero(count * bits_);
-  double start = thread_cpu_seconds();
-  party_.garbler().garble(circuit_, count, input_zero, tables_, output_zero);
-  garble_seconds_ += thread_cpu_seconds() - start;
-
-  party_.send_tables(tables_);
+  // Garble and send slice by slice: the tables leave while later slices are
+  // garbled, and the garbler never holds more than one slice of them.
+  const std::size_t slice = 16 * detail::kMaxChunkCopies;
+  const std::size_t outputs = circuit_.output_wires().size();
+  std::vector<Block> output_zero(count * outputs);
+  tables_.resize(std::min(count, slice) * circuit_.and_count() * 2);
+  for (std::size_t first = 0; first < count; first += slice) {
+    const std::size_t n = std::min(slice, count - first);
+    std::span<Block> tables(tables_.data(), n * circuit_.and_count() * 2);
+    double start = thread_cpu_seconds();
+    party_.garbler().garble(circuit_, n, std::span<const Block>(input_zero).subspan(first * inputs, n * inputs),
+                            tables, std::span<Block>(output_zero).subspan(first * outputs, n * outputs));
+    garble_seconds_ += thread_cpu_seconds() - start;
+    party_.send_tables(tables);
+  }
   party_.send_active_labels(mask_zero, detail::words_to_bits(masks, bits_));
   party_.send_decoding_bits(output_zero);
   party_.channel().flush();

@@ -44,7 +44,6 @@ class ShareCircuitGarbler {
 
   // Thread CPU seconds spent garbling so far (for benchmarks).
   double garble_seconds() const { return garble_seconds_; }
-  const std::vector<Block>& last_tables() const { return tables_; }
 
  private:
   GarblerParty& party_;
@@ -52,7 +51,7 @@ class ShareCircuitGarbler {
   std::uint32_t bits_;
   std::size_t count_ = 0;
   std::vector<Block> share_zero_labels_;
-  std::vector<Block> tables_;
+  std::vector<Block> tables_;  // one slice
   Prg prg_;
   double garble_seconds_ = 0;
 };

@@ -122,6 +122,30 @@ TEST(GcGarbling, LargeBatchOfReluCircuitsMatchesPlaintext) {
   }
 }
 
+TEST(GcGarbling, SlicedGarblingEqualsOneCall) {
+  Circuit circuit = relu_circuit(16, 2);
+  const std::size_t copies = 3 * detail::kMaxChunkCopies + 77;
+  Prg prg(Block::from_uint64(12, 13));
+  Block delta = prg.random_block().with_lsb(true);
+  std::vector<Block> labels(copies * circuit.input_wire_count());
+  prg.random_blocks(labels.data(), labels.size());
+  const std::size_t table_blocks = circuit.and_count() * 2, outputs = circuit.output_wires().size();
+  std::vector<Block> whole_tables(copies * table_blocks), whole_outputs(copies * outputs);
+  Garbler whole(delta, 1000);
+  whole.garble(circuit, copies, labels, whole_tables, whole_outputs);
+  std::vector<Block> sliced_tables(copies * table_blocks), sliced_outputs(copies * outputs);
+  Garbler sliced(delta, 1000);
+  for (std::size_t first = 0; first < copies; first += detail::kMaxChunkCopies) {
+    std::size_t n = std::min(detail::kMaxChunkCopies, copies - first);
+    sliced.garble(circuit, n, std::span<const Block>(labels).subspan(first * circuit.input_wire_count(), n * circuit.input_wire_count()),
+                  std::span<Block>(sliced_tables).subspan(first * table_blocks, n * table_blocks),
+                  std::span<Block>(sliced_outputs).subspan(first * outputs, n * outputs));
+  }
+  EXPECT_TRUE(whole_tables == sliced_tables);
+  EXPECT_TRUE(whole_outputs == sliced_outputs);
+  EXPECT_EQ(whole.and_index(), sliced.and_index());
+}
+
 TEST(GcGarbling, Aes128KnownAnswer) {
   std::string path = std::string(PINAS_SOURCE_DIR) + "/../shared/data/bristol/aes_128.txt";
   if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " is absent";

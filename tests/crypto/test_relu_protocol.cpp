@@ -101,6 +101,17 @@ TEST(ReluProtocol, MaxPoolSharesReconstructExactly) {
   }
 }
 
+TEST(ReluProtocol, LargeBatchStreamedInSlices) {
+  std::mt19937_64 random(33);
+  const std::uint32_t bits = 16;
+  std::vector<std::uint64_t> x(5000);
+  for (auto& value : x) value = random() & ring_mask(bits);
+  Circuit relu = relu_circuit(bits, 4);
+  auto [garbler_end, evaluator_end] = LocalChannel::create_pair();
+  auto results = run_batch(relu, bits, x, 34, *garbler_end, *evaluator_end, x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) ASSERT_EQ(results[i], relu_reference(x[i], bits, 4)) << i;
+}
+
 TEST(ReluProtocol, OnlineBeforeOfflineAndBadShapesAreRefused) {
   auto [garbler_end, evaluator_end] = LocalChannel::create_pair();
   GarblerParty garbler_party(*garbler_end);

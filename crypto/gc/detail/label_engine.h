@@ -20,10 +20,16 @@ namespace pinas::crypto::detail {
 // Copies per chunk: enough independent copies to fill the AES pipeline when
 // the circuit is small, few enough that the chunk's labels stay in L2.
 // Depends only on the circuit, so garbler and evaluator chunk identically.
+// A power of two (at most kMaxChunkCopies), so that a batch garbled in
+// slices whose sizes are multiples of kMaxChunkCopies has exactly the layout
+// and tweaks of the batch garbled at once.
+constexpr std::size_t kMaxChunkCopies = 256;
 inline std::size_t copies_per_chunk(const Circuit& circuit) {
   constexpr std::size_t kChunkLabelBytes = std::size_t{192} << 10;
-  std::size_t copies = kChunkLabelBytes / (std::size_t{16} * std::max<std::uint32_t>(circuit.wire_count(), 1));
-  return std::clamp<std::size_t>(copies, 1, 256);
+  std::size_t budget = kChunkLabelBytes / (std::size_t{16} * std::max<std::uint32_t>(circuit.wire_count(), 1));
+  std::size_t copies = 1;
+  while (copies * 2 <= budget && copies * 2 <= kMaxChunkCopies) copies *= 2;
+  return copies;
 }
 
 constexpr int kAndBatch = 8;
