@@ -9,6 +9,14 @@ namespace {
 constexpr char kMagic[8] = {'P', 'I', 'N', 'A', 'S', 'H', 'S', '1'};
 constexpr size_t kMaxCircuitIdBytes = 1024;
 
+// The peer's circuit id as printable text for an error message (a hostile
+// peer must not put control characters on our terminal).
+std::string printable(const std::string& text) {
+  std::string result;
+  for (char c : text) result += (c >= 0x20 && c < 0x7F) ? c : '?';
+  return result;
+}
+
 void compare(std::vector<std::string>& mismatches, const char* field, uint64_t local,
              uint64_t peer) {
   if (local != peer) {
@@ -54,7 +62,7 @@ void handshake(Channel& channel, const ProtocolParameters& parameters) {
   compare(mismatches, "security parameter", parameters.security_parameter, security_parameter);
   if (circuit_id != parameters.circuit_id) {
     mismatches.push_back("circuit id: local \"" + parameters.circuit_id + "\", peer \"" +
-                         circuit_id + "\"");
+                         printable(circuit_id) + "\"");
   }
   if (!mismatches.empty()) {
     std::string message = prefix;

@@ -18,16 +18,20 @@ namespace pinas::crypto {
 // permutation) and σ(x_L ‖ x_R) = (x_L ⊕ x_R) ‖ x_L is a linear orthomorphism
 // on the two 64-bit halves (x_L high, x_R low).
 //
-// Why σ. Free-XOR garbling and IKNP hash values of the form x ⊕ Δ (or x ⊕
-// b·s) with a secret global Δ that also appears in what the adversary sees.
-// Plain MMO, π(x) ⊕ x, is not secure there: H(x ⊕ Δ) ⊕ H(x) reveals
-// π(x ⊕ Δ) ⊕ π(x) ⊕ Δ and an adversary querying related inputs can cancel Δ.
-// Because σ is an orthomorphism (σ and x ↦ σ(x) ⊕ x are both permutations),
-// the σ(x ⊕ Δ) ⊕ σ(x ⊕ Δ)-style cancellations are impossible: GKWY prove that
-// MMO-σ is circular correlation robust (CCR: H(x ⊕ Δ) ⊕ b·Δ indistinguishable
-// from random for adaptively chosen x, b) and, with the tweak i xored into
-// π's input, tweakable CCR (TCCR), in the random-permutation model, with
-// about q²/2^128 + q/2^128 advantage for q queries.
+// Why σ. Free-XOR garbling and IKNP hash values of the form x ⊕ Δ (or
+// q ⊕ s) with a secret global Δ that the adversary also sees added to
+// outputs. Circular correlation robustness (CCR) asks that the oracle
+// O(x, b) = H(x ⊕ Δ) ⊕ b·Δ look random. With plain MMO, H(x) = π(x) ⊕ x,
+// the Δ entering through the input and the Δ added by b cancel in the
+// whitening: O(x, 1) = π(x ⊕ Δ) ⊕ x, so the whitening no longer depends on
+// Δ and the proof has nothing left to hide π's outputs with. With σ linear,
+// H(x ⊕ Δ) ⊕ b·Δ = π(σ(x) ⊕ σ(Δ)) ⊕ σ(x) ⊕ σ(Δ) ⊕ b·Δ, and because σ is an
+// orthomorphism (σ and x ↦ σ(x) ⊕ x are both permutations) the input offset
+// σ(Δ) and both whitening offsets, σ(Δ) and σ(Δ) ⊕ Δ, are uniform when Δ is,
+// so neither choice of b lets Δ cancel. GKWY use exactly
+// this to prove MMO-σ CCR, and with the tweak i xored into π's input,
+// tweakable CCR (TCCR), in the random-permutation model, with advantage
+// about q²/2^128 for q queries. σ costs a shuffle and two xors.
 //
 // Uses. Half-gates garbling (Zahur–Rosulek–Evans) needs exactly a TCCR hash
 // with the gate index as tweak (its security proof hashes A, A ⊕ Δ with the
