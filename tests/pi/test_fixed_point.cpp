@@ -159,6 +159,9 @@ TEST(FixedPointNetwork, CompilesSampledArchitecturesOfEverySpace) {
     std::mt19937_64 random(11);
     for (int i = 0; i < 3; ++i) {
       auto genotype = space->sample(random);
+      if (genotype.has_cryptonas()) genotype.mutable_cryptonas()->set_channels(4);
+      if (genotype.has_sphynx()) genotype.mutable_sphynx()->set_channels(4);
+      if (genotype.has_resnet()) genotype.mutable_resnet()->set_channel_scale(0.125);
       auto architecture = space->build(genotype, {3, 16, 16}, 10).to_proto();
       auto model = random_model(architecture, {.seed = static_cast<std::uint64_t>(i + 1)});
       auto pixels = random_pixels(model, 5);

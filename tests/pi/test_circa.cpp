@@ -1,0 +1,94 @@
+#include <gtest/gtest.h>
+
+#include "crypto/pi/detail/ring.h"
+#include "crypto/pi/fixed_point_evaluator.h"
+#include "tests/pi/detail/random_model.h"
+#include "tests/pi/detail/session_runner.h"
+
+namespace pinas::pi {
+namespace {
+
+// input -> conv -> ReLU -> flatten -> output: the logits are the ReLU layer's
+// outputs, so each one can be checked against the exact ReLU.
+pb::Architecture relu_probe(int channels, int size) {
+  pb::Architecture architecture;
+  architecture.set_name("relu-probe");
+  architecture.set_num_classes(channels * size * size);
+  auto add = [&](const std::string& name, pb::OpType op, std::vector<std::string> inputs) {
+    pb::Node* node = architecture.add_nodes();
+    node->set_name(name);
+    node->set_op(op);
+    for (auto& input : inputs) node->add_inputs(input);
+    return node;
+  };
+  auto* input = add("input", pb::INPUT, {});
+  input->mutable_input_shape()->set_channels(2);
+  input->mutable_input_shape()->set_height(size);
+  input->mutable_input_shape()->set_width(size);
+  auto* conv = add("conv", pb::CONV, {"input"});
+  conv->set_out_channels(channels);
+  conv->set_kernel(3);
+  conv->set_padding(1);
+  conv->set_bias(true);
+  add("relu", pb::RELU, {"conv"});
+  add("flatten", pb::FLATTEN, {"relu"});
+  add("output", pb::OUTPUT, {"flatten"});
+  return architecture;
+}
+
+// Circa's fault model (crypto/gc/circa_relu_garbler.h): the result differs
+// from the exact ReLU only where the pre-activation x satisfies 0 <= x < 2^k,
+// and then it is 0.
+TEST(PrivateInference, CircaSignErrorsOnlyWhereTheValueIsBelowTwoToTheK) {
+  for (std::uint32_t k : {8u, 12u, 16u}) {
+    FixedPointConfig config;
+    config.relu_mode = ReluMode::kCirca;
+    config.circa_dropped_bits = k;
+    auto model = testing::random_model(relu_probe(8, 8), {.seed = k});
+    auto pixels = testing::random_pixels(model, k);
+    auto network = FixedPointNetwork::compile(model, config);
+    auto input = network.quantize_input(pixels);
+    auto tensors = evaluate_fixed_point_tensors(network, std::span<const std::uint64_t>(input));
+    std::uint32_t pre_activation = 0;
+    std::uint32_t pre_scale = 0;
+    for (const auto& step : network.steps()) {
+      if (std::holds_alternative<GarbledStep>(step.op)) {
+        pre_activation = step.inputs[0];
+        pre_scale = network.tensors()[pre_activation].scale;
+      }
+    }
+    ASSERT_EQ(pre_scale, 2 * config.fractional_bits);
+    auto outcome = testing::run_private_inference(model, config, pixels);
+    const auto& expected = tensors[network.output_tensor()];
+    ASSERT_EQ(outcome.client.logits_fixed.size(), expected.size());
+    detail::Ring ring(config.ring_bits);
+    int errors = 0, small = 0;
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      const std::int64_t x = ring.to_signed(tensors[pre_activation][i]);
+      if (x >= 0 && x < (std::int64_t{1} << k)) ++small;
+      if (outcome.client.logits_fixed[i] == expected[i]) continue;
+      ++errors;
+      EXPECT_GE(x, 0) << "element " << i;
+      EXPECT_LT(x, std::int64_t{1} << k) << "element " << i;
+      EXPECT_EQ(outcome.client.logits_fixed[i], 0u) << "element " << i;
+    }
+    EXPECT_LE(errors, small);
+  }
+}
+
+// Circa on the exact default program otherwise: a whole mixed network runs.
+TEST(PrivateInference, CircaRunsAWholeNetworkCloseToTheReference) {
+  FixedPointConfig config;
+  config.relu_mode = ReluMode::kCirca;
+  config.circa_dropped_bits = 8;
+  auto model = testing::random_model(testing::mixed_architecture(3, 8, false), {.relu_masks = true, .seed = 2});
+  auto pixels = testing::random_pixels(model, 4);
+  auto network = FixedPointNetwork::compile(model, config);
+  auto exact = evaluate_fixed_point(network, std::span<const float>(pixels));
+  auto outcome = testing::run_private_inference(model, config, pixels);
+  ASSERT_EQ(outcome.client.logits.size(), exact.size());
+  for (std::size_t i = 0; i < exact.size(); ++i) EXPECT_NEAR(outcome.client.logits[i], exact[i], 0.05);
+}
+
+}  // namespace
+}  // namespace pinas::pi
