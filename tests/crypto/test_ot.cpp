@@ -285,5 +285,23 @@ TEST(Ot, PeerDisconnectingMidExtensionIsAnErrorNotAHang) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(4000));
 }
 
+TEST(Ot, AbsurdFrameMidExtensionIsAnError) {
+  auto [first, second] = LocalChannel::create_pair(milliseconds(2000));
+  IknpSender sender(*first);
+  IknpReceiver receiver(*second);
+  run_two_parties([&] { sender.setup(); }, [&] { receiver.setup(); });
+  const uint32_t absurd = 0x7FFFFFFFu;
+  second->send_unframed(&absurd, sizeof(absurd));
+  std::vector<Block> zero(1000);
+  try {
+    sender.send_correlated(zero);
+    FAIL() << "no error";
+  } catch (const ChannelError& error) {
+    EXPECT_NE(std::string(error.what()).find("frame length prefix 2147483647 exceeds the cap"),
+              std::string::npos)
+        << error.what();
+  }
+}
+
 }  // namespace
 }  // namespace pinas::crypto
