@@ -1,0 +1,76 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "crypto/net/tcp_options.h"
+#include "crypto/pi/fixed_point_network.h"
+#include "proto/model.pb.h"
+
+namespace pinas::crypto {
+class TcpListener;
+}
+
+namespace pinas::pi {
+
+// How `pinas serve` serves.
+struct ServerOptions {
+  std::uint16_t port = 0;                      // 0: pick a free port (see InferenceServer::port)
+  std::string bind_address = "127.0.0.1";
+  // 1: clients are served one after another (later ones wait in the listen
+  // queue). N > 1: up to N sessions run concurrently and a client arriving
+  // when N are running is refused at once with "refused: server busy".
+  int workers = 1;
+  // Stop after this many sessions (served or failed; refusals excluded).
+  std::optional<std::uint64_t> max_sessions;
+  // A client silent for this long mid-protocol is dropped.
+  std::chrono::milliseconds io_timeout{60000};
+  // Receives one line per event (listening, session served or failed,
+  // refusal). Called from worker threads, serialized by the server.
+  std::function<void(const std::string&)> log;
+};
+
+// The serving loop of `pinas serve`: for each client connection, a
+// ServerSession (offline phase, then online) on the compiled network. A
+// client that misbehaves (garbage, wrong ring, disconnect, timeout) ends its
+// own session with a logged error; the server keeps serving.
+// Thread-safety: serve() runs on one thread; stop() and the counters may be
+// used from any thread.
+class InferenceServer {
+ public:
+  // Compiles `model` (throws CompileError / UsageError) and binds the port
+  // (throws crypto::ChannelError naming the address).
+  InferenceServer(const pb::Model& model, const FixedPointConfig& config, ServerOptions options);
+  ~InferenceServer();
+
+  std::uint16_t port() const;
+  const FixedPointNetwork& network() const { return network_; }
+
+  // Serves until stop() is called or max_sessions sessions have ended; waits
+  // for running sessions before returning. Client failures never escape.
+  void serve();
+  void stop() { stopping_ = true; }
+
+  std::uint64_t sessions_served() const { return served_; }
+  std::uint64_t sessions_failed() const { return failed_; }
+  std::uint64_t connections_refused() const { return refused_; }
+
+ private:
+  void log(const std::string& line);
+
+  FixedPointNetwork network_;
+  std::string description_;
+  ServerOptions options_;
+  std::unique_ptr<crypto::TcpListener> listener_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<std::uint64_t> served_{0}, failed_{0}, refused_{0};
+  struct Workers;
+  std::unique_ptr<Workers> workers_;
+};
+
+}  // namespace pinas::pi
