@@ -96,7 +96,8 @@ TEST(DataImageFile, ChannelConversionAndResize) {
   Image gray{1, 2, 2, {0, 100, 200, 255}};
   write_image_file(folder.path() / "gray.png", gray);
   const Image rgb = read_image_file(folder.path() / "gray.png", 3);
-  EXPECT_EQ(rgb.pixels, (std::vector<uint8_t>{0, 100, 200, 255, 0, 100, 200, 255, 0, 100, 200, 255}));
+  EXPECT_EQ(rgb.pixels,
+            (std::vector<uint8_t>{0, 100, 200, 255, 0, 100, 200, 255, 0, 100, 200, 255}));
   // Pure red, green, blue and white pixels → BT.601 luma 76, 150, 29, 255.
   Image colour{3, 1, 4, {255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255}};
   write_image_file(folder.path() / "colour.png", colour);
@@ -137,18 +138,22 @@ TEST(DataImageFile, BrokenFilesNameTheFile) {
   // A valid PNG header claiming 100000×100000 pixels is refused before allocating.
   auto chunk = [](const std::string& type, const std::string& data) {
     std::string bytes;
-    for (int shift = 24; shift >= 0; shift -= 8) bytes += static_cast<char>((data.size() >> shift) & 0xff);
+    for (int shift = 24; shift >= 0; shift -= 8)
+      bytes += static_cast<char>((data.size() >> shift) & 0xff);
     bytes += type + data;
-    const uLong crc = crc32(0, reinterpret_cast<const Bytef*>(bytes.data() + 4), static_cast<uInt>(bytes.size() - 4));
+    const uLong crc = crc32(0, reinterpret_cast<const Bytef*>(bytes.data() + 4),
+                            static_cast<uInt>(bytes.size() - 4));
     for (int shift = 24; shift >= 0; shift -= 8) bytes += static_cast<char>((crc >> shift) & 0xff);
     return bytes;
   };
-  const std::string huge = std::string("\x89PNG\r\n\x1a\n", 8) +
-                           chunk("IHDR", std::string("\0\x01\x86\xa0\0\x01\x86\xa0\x08\x02\0\0\0", 13)) +
-                           chunk("IDAT", "") + chunk("IEND", "");
+  const std::string huge =
+      std::string("\x89PNG\r\n\x1a\n", 8) +
+      chunk("IHDR", std::string("\0\x01\x86\xa0\0\x01\x86\xa0\x08\x02\0\0\0", 13)) +
+      chunk("IDAT", "") + chunk("IEND", "");
   const fs::path huge_png = folder.path() / "huge.png";
   std::ofstream(huge_png, std::ios::binary) << huge;
-  expect_dataset_error([&] { read_image_file(huge_png); }, huge_png.string() + ": 100000x100000 pixels is too large");
+  expect_dataset_error([&] { read_image_file(huge_png); },
+                       huge_png.string() + ": 100000x100000 pixels is too large");
   // A broken file inside a folder fails the whole read, naming it.
   fs::create_directories(folder.path() / "set" / "a");
   fs::copy_file(folder.path() / "good.jpg", folder.path() / "set" / "a" / "1.jpg");
@@ -158,7 +163,8 @@ TEST(DataImageFile, BrokenFilesNameTheFile) {
 }
 
 TEST(DataImageFolder, SharedCifar10JpegSubset) {
-  const fs::path tarball = fs::path(PINAS_SOURCE_DIR) / ".." / "shared" / "data" / "cifar10-jpeg-q75.tar.gz";
+  const fs::path tarball =
+      fs::path(PINAS_SOURCE_DIR) / ".." / "shared" / "data" / "cifar10-jpeg-q75.tar.gz";
   if (!fs::exists(tarball)) GTEST_SKIP() << "no " << tarball;
   TemporaryFolder folder;
   const std::string command = "tar -xzf '" + tarball.string() + "' -C '" + folder.path().string() +
@@ -177,7 +183,8 @@ TEST(DataImageFolder, SharedCifar10JpegSubset) {
   for (size_t i = 0; i < 50; ++i) EXPECT_EQ(data.train.labels[i], static_cast<int64_t>(i / 5));
   for (size_t i = 0; i < 20; ++i) EXPECT_EQ(data.test.labels[i], static_cast<int64_t>(i / 2));
   // Image 7 is train/automobile/0002.jpg; the dataset holds exactly its decoded pixels.
-  const Image direct = read_image_file(folder.path() / "cifar10-jpeg-q75/train/automobile/0002.jpg");
+  const Image direct =
+      read_image_file(folder.path() / "cifar10-jpeg-q75/train/automobile/0002.jpg");
   const auto stored = data.train.image(7);
   EXPECT_TRUE(std::equal(stored.begin(), stored.end(), direct.pixels.begin()));
   // Natural photos: the mean pixel is near CIFAR-10's (0.47) and images vary.
@@ -254,11 +261,15 @@ TEST(DataImageFolder, TinyImageNetLayout) {
   ASSERT_EQ(data.test.size(), 4u);
   EXPECT_EQ(data.test.labels, (std::vector<int64_t>{2, 1, 0, 2}));
   const Image source = pattern(3, 8, 8, 60);
-  EXPECT_LE(max_difference(std::vector<uint8_t>(data.test.image(0).begin(), data.test.image(0).end()),
-                           source.pixels), 12);
-  std::ofstream(root / "val" / "val_annotations.txt", std::ios::app) << "val_9.JPEG\tn99999999\t0\t0\t1\t1\n";
-  expect_dataset_error([&] { load_data("folder:" + root.string()); },
-                       (root / "val" / "val_annotations.txt").string() + ": line 5: unknown class n99999999");
+  EXPECT_LE(
+      max_difference(std::vector<uint8_t>(data.test.image(0).begin(), data.test.image(0).end()),
+                     source.pixels),
+      12);
+  std::ofstream(root / "val" / "val_annotations.txt", std::ios::app)
+      << "val_9.JPEG\tn99999999\t0\t0\t1\t1\n";
+  expect_dataset_error(
+      [&] { load_data("folder:" + root.string()); },
+      (root / "val" / "val_annotations.txt").string() + ": line 5: unknown class n99999999");
 }
 
 }  // namespace

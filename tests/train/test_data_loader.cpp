@@ -26,14 +26,18 @@ std::shared_ptr<ImageDataset> synthetic(size_t count, int64_t channels = 3) {
   dataset->class_names = {"a", "b", "c", "d", "e"};
   for (size_t i = 0; i < count; ++i) {
     for (size_t b = 0; b < dataset->image_bytes(); ++b) {
-      dataset->pixels.push_back(static_cast<uint8_t>(b == 0 ? i % 256 : b == 1 ? i / 256 : (i * 13 + b) % 256));
+      dataset->pixels.push_back(static_cast<uint8_t>(b == 0   ? i % 256
+                                                     : b == 1 ? i / 256
+                                                              : (i * 13 + b) % 256));
     }
     dataset->labels.push_back(static_cast<int64_t>(i % 5));
   }
   return dataset;
 }
 
-size_t identity_of(std::span<const uint8_t> image) { return image[0] + 256 * image[1]; }
+size_t identity_of(std::span<const uint8_t> image) {
+  return image[0] + 256 * image[1];
+}
 
 TEST(DataSplit, DeterministicDisjointAndComplete) {
   const auto dataset = synthetic(1000);
@@ -89,13 +93,15 @@ TEST(DataNormalization, ComputedStatisticsAndAppliedValues) {
     for (int64_t c = 0; c < 2; ++c) {
       for (int64_t x = 0; x < 2; ++x) {
         const float pixel = dataset.pixels[n * 4 + c * 2 + x];
-        EXPECT_NEAR(images[n][c][0][x], (pixel / 255.0f - normalization.mean[c]) / normalization.std[c], 1e-5);
+        EXPECT_NEAR(images[n][c][0][x],
+                    (pixel / 255.0f - normalization.mean[c]) / normalization.std[c], 1e-5);
       }
     }
   }
   EXPECT_FALSE(loader.next().has_value());
   // Real data: Fashion-MNIST normalized with its own statistics has mean 0, std 1.
-  auto fashion = std::make_shared<ImageDataset>(read_fashion_mnist(kDebianFashionMnistDirectory, false));
+  auto fashion =
+      std::make_shared<ImageDataset>(read_fashion_mnist(kDebianFashionMnistDirectory, false));
   options.batch_size = 10000;
   options.normalization = compute_normalization(*fashion);
   BatchLoader fashion_loader(fashion, options);
@@ -132,7 +138,8 @@ TEST(DataAugmentation, SeededCropFlipAndCutout) {
             for (int x = 0; x < 8 && match; ++x) {
               const int sy = y + dy;
               const int sx = (flip ? 7 - x : x) + dx;
-              const float expected = sy >= 0 && sy < 8 && sx >= 0 && sx < 8 ? image[sy * 8 + sx] / 255.0f : 0.0f;
+              const float expected =
+                  sy >= 0 && sy < 8 && sx >= 0 && sx < 8 ? image[sy * 8 + sx] / 255.0f : 0.0f;
               match = std::abs(first[y * 8 + x] - expected) < 1e-6f;
             }
           }
@@ -232,8 +239,10 @@ TEST(DataBatchLoader, SameBatchesForAnyThreadCount) {
         EXPECT_EQ(labels[i].item<int64_t>(), order.back() % 5);
       }
     }
-    if (epoch == 0) first_epoch_order = order;
-    else EXPECT_NE(order, first_epoch_order);
+    if (epoch == 0)
+      first_epoch_order = order;
+    else
+      EXPECT_NE(order, first_epoch_order);
     std::sort(order.begin(), order.end());
     for (int64_t i = 0; i < 100; ++i) ASSERT_EQ(order[i], i);
   }
@@ -286,14 +295,16 @@ TEST(DataBatchLoader, ConcurrentLoadersShareADataset) {
     });
   }
   for (std::thread& trainer : trainers) trainer.join();
-  for (size_t seed = 0; seed < 4; ++seed) EXPECT_TRUE(same_tensors(results[seed], references[seed])) << seed;
+  for (size_t seed = 0; seed < 4; ++seed)
+    EXPECT_TRUE(same_tensors(results[seed], references[seed])) << seed;
 }
 
 // Reports loader throughput (images/s with crop, flip, cutout and normalization);
 // not a test of speed. Run with
 //   test_train --gtest_also_run_disabled_tests --gtest_filter='*LoaderThroughput*'
 TEST(DataBatchLoader, DISABLED_LoaderThroughput) {
-  auto fashion = std::make_shared<ImageDataset>(read_fashion_mnist(kDebianFashionMnistDirectory, true));
+  auto fashion =
+      std::make_shared<ImageDataset>(read_fashion_mnist(kDebianFashionMnistDirectory, true));
   // CIFAR-shaped (3×32×32): the pixel values do not matter to the loader's speed.
   auto cifar_shaped = std::make_shared<ImageDataset>();
   cifar_shaped->name = "cifar-shaped";

@@ -5,9 +5,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <algorithm>
 #include <numeric>
 
 #include "train/data/cifar_reader.h"
@@ -41,7 +41,8 @@ class TemporaryFolder {
 
 void write_bytes(const fs::path& path, const std::vector<uint8_t>& bytes) {
   std::ofstream stream(path, std::ios::binary);
-  stream.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  stream.write(reinterpret_cast<const char*>(bytes.data()),
+               static_cast<std::streamsize>(bytes.size()));
 }
 
 std::vector<uint8_t> read_bytes(const fs::path& path) {
@@ -52,12 +53,14 @@ std::vector<uint8_t> read_bytes(const fs::path& path) {
 void write_gzip(const fs::path& path, const std::vector<uint8_t>& bytes) {
   gzFile file = gzopen(path.c_str(), "wb");
   ASSERT_NE(file, nullptr);
-  ASSERT_EQ(gzwrite(file, bytes.data(), static_cast<unsigned>(bytes.size())), static_cast<int>(bytes.size()));
+  ASSERT_EQ(gzwrite(file, bytes.data(), static_cast<unsigned>(bytes.size())),
+            static_cast<int>(bytes.size()));
   gzclose(file);
 }
 
 void append_big_endian(std::vector<uint8_t>& bytes, uint32_t value) {
-  for (int shift = 24; shift >= 0; shift -= 8) bytes.push_back(static_cast<uint8_t>(value >> shift));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    bytes.push_back(static_cast<uint8_t>(value >> shift));
 }
 
 // Expects `action` to throw a DatasetError whose message contains `needle`.
@@ -127,7 +130,8 @@ TEST(DataFashionMnist, DataSpecLoadsSubsets) {
   ASSERT_EQ(first.test.size(), 200u);
   EXPECT_EQ(first.train.labels[0], 9);  // first N keeps the order
   options.subset.seed = 7;
-  const LoadedData random = load_data("fashion-mnist:" + kDebianFashionMnistDirectory.string(), options);
+  const LoadedData random =
+      load_data("fashion-mnist:" + kDebianFashionMnistDirectory.string(), options);
   ASSERT_EQ(random.train.size(), 1000u);
   ASSERT_EQ(random.test.size(), 200u);
   EXPECT_NE(random.train.pixels, first.train.pixels);
@@ -165,22 +169,28 @@ TEST(DataIdx, RawAndGzipRoundTripAndErrors) {
     EXPECT_EQ(dataset.image(2)[7], 230);
   }
   // Bad magic (labels passed as images), wrong size, truncated gzip, missing file.
-  expect_dataset_error([&] { read_idx_dataset(folder.path() / "labels", folder.path() / "labels", names, "x"); },
-                       (folder.path() / "labels").string() + ": bad magic 0x00000801");
+  expect_dataset_error(
+      [&] { read_idx_dataset(folder.path() / "labels", folder.path() / "labels", names, "x"); },
+      (folder.path() / "labels").string() + ": bad magic 0x00000801");
   std::vector<uint8_t> short_images(images.begin(), images.end() - 1);
   write_bytes(folder.path() / "short", short_images);
-  expect_dataset_error([&] { read_idx_dataset(folder.path() / "short", folder.path() / "labels", names, "x"); },
-                       (folder.path() / "short").string() + ": 39 bytes, expected 40");
+  expect_dataset_error(
+      [&] { read_idx_dataset(folder.path() / "short", folder.path() / "labels", names, "x"); },
+      (folder.path() / "short").string() + ": 39 bytes, expected 40");
   std::vector<uint8_t> gzipped = read_bytes(folder.path() / "images.gz");
   gzipped.resize(gzipped.size() - 12);
   write_bytes(folder.path() / "cut.gz", gzipped);
-  expect_dataset_error([&] { read_idx_dataset(folder.path() / "cut.gz", folder.path() / "labels", names, "x"); },
-                       (folder.path() / "cut.gz").string() + ": truncated gzip");
+  expect_dataset_error(
+      [&] { read_idx_dataset(folder.path() / "cut.gz", folder.path() / "labels", names, "x"); },
+      (folder.path() / "cut.gz").string() + ": truncated gzip");
   expect_dataset_error([&] { read_fashion_mnist(folder.path(), true); },
                        (folder.path() / "train-images-idx3-ubyte.gz").string());
   // A label out of range names the label file.
-  expect_dataset_error([&] { read_idx_dataset(folder.path() / "images", folder.path() / "labels", {"a", "b"}, "x"); },
-                       (folder.path() / "labels").string() + ": label 2");
+  expect_dataset_error(
+      [&] {
+        read_idx_dataset(folder.path() / "images", folder.path() / "labels", {"a", "b"}, "x");
+      },
+      (folder.path() / "labels").string() + ": label 2");
 }
 
 // CIFAR records with pixel value (record · 7 + byte) mod 256, label record mod 10.
@@ -199,7 +209,8 @@ TEST(DataCifar, Cifar10BinaryRoundTrip) {
   const fs::path bin = folder.path() / "cifar-10-batches-bin";
   fs::create_directories(bin);
   for (int batch = 1; batch <= 5; ++batch) {
-    write_bytes(bin / ("data_batch_" + std::to_string(batch) + ".bin"), cifar_records(3, 1, (batch - 1) * 3));
+    write_bytes(bin / ("data_batch_" + std::to_string(batch) + ".bin"),
+                cifar_records(3, 1, (batch - 1) * 3));
   }
   write_bytes(bin / "test_batch.bin", cifar_records(4, 1, 100));
   const LoadedData data = load_data("cifar10:" + folder.path().string());
@@ -255,8 +266,11 @@ TEST(DataCifar, WrongSizeOrMissingFileNamesTheFile) {
   std::vector<uint8_t> bad_label = cifar_records(1, 1, 0);
   bad_label[0] = 10;
   write_bytes(folder.path() / "bad.bin", bad_label);
-  expect_dataset_error([&] { read_cifar_files({folder.path() / "bad.bin"}, 1, std::vector<std::string>(10, "x"), "bad"); },
-                       (folder.path() / "bad.bin").string() + ": label 10");
+  expect_dataset_error(
+      [&] {
+        read_cifar_files({folder.path() / "bad.bin"}, 1, std::vector<std::string>(10, "x"), "bad");
+      },
+      (folder.path() / "bad.bin").string() + ": label 10");
 }
 
 TEST(DataSpecParser, KindsDirectoriesAndErrors) {

@@ -59,7 +59,8 @@ void ImageTransform::apply(std::span<const uint8_t> image, uint64_t epoch, uint6
       const uint8_t* source_row = source + source_y * width_;
       for (int64_t x = 0; x < width_; ++x) {
         const int64_t source_x = (flip ? width_ - 1 - x : x) + shift_x;
-        row[x] = source_x >= 0 && source_x < width_ ? source_row[source_x] * scale + offset : offset;
+        row[x] =
+            source_x >= 0 && source_x < width_ ? source_row[source_x] * scale + offset : offset;
       }
     }
   }

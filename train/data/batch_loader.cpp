@@ -10,7 +10,8 @@ namespace {
 const ImageDataset& checked(const std::shared_ptr<const ImageDataset>& dataset) {
   if (dataset == nullptr) throw DatasetError("batch loader: no dataset");
   dataset->validate();
-  if (dataset->size() == 0) throw DatasetError("batch loader: dataset " + dataset->name + " is empty");
+  if (dataset->size() == 0)
+    throw DatasetError("batch loader: dataset " + dataset->name + " is empty");
   return *dataset;
 }
 
@@ -36,7 +37,9 @@ BatchLoader::BatchLoader(std::shared_ptr<const ImageDataset> dataset, BatchLoade
   options_.normalization = transform_.normalization();
 }
 
-BatchLoader::~BatchLoader() { stop_workers(); }
+BatchLoader::~BatchLoader() {
+  stop_workers();
+}
 
 int64_t BatchLoader::batches_per_epoch() const {
   const int64_t size = static_cast<int64_t>(dataset_->size());
@@ -48,7 +51,8 @@ void BatchLoader::start_epoch(uint64_t epoch) {
   stop_workers();
   epoch_ = epoch;
   if (options_.shuffle) {
-    order_ = detail::seeded_permutation(dataset_->size(), detail::mix_seed(options_.seed, 0x5AFF1E, epoch));
+    order_ = detail::seeded_permutation(dataset_->size(),
+                                        detail::mix_seed(options_.seed, 0x5AFF1E, epoch));
   } else {
     order_.resize(dataset_->size());
     for (size_t i = 0; i < order_.size(); ++i) order_[i] = i;
@@ -87,13 +91,14 @@ std::optional<Batch> BatchLoader::next() {
 
 Batch BatchLoader::prepare(uint64_t epoch, int64_t batch_index) const {
   const int64_t first = batch_index * options_.batch_size;
-  const int64_t count = std::min<int64_t>(options_.batch_size,
-                                          static_cast<int64_t>(order_.size()) - first);
+  const int64_t count =
+      std::min<int64_t>(options_.batch_size, static_cast<int64_t>(order_.size()) - first);
   const ImageDataset& dataset = *dataset_;
   const int64_t image_size = static_cast<int64_t>(dataset.image_bytes());
   Batch batch;
   batch.batch_index = batch_index;
-  batch.images = torch::empty({count, dataset.channels, dataset.height, dataset.width}, torch::kFloat32);
+  batch.images =
+      torch::empty({count, dataset.channels, dataset.height, dataset.width}, torch::kFloat32);
   batch.labels = torch::empty({count}, torch::kInt64);
   batch.indices = torch::empty({count}, torch::kInt64);
   float* images = batch.images.data_ptr<float>();

@@ -28,7 +28,7 @@ struct BatchLoaderOptions {
   // Background threads preparing batches. 0 prepares each batch on the calling
   // thread inside next(). Results do not depend on this number.
   int threads = 1;
-  int prefetch_batches = 4;  // at most this many batches ready or in preparation
+  int prefetch_batches = 4;          // at most this many batches ready or in preparation
   AugmentationOptions augmentation;  // off for evaluation
   // Empty (no channels): identity, i.e. pixels / 255.
   Normalization normalization;

@@ -14,8 +14,8 @@ constexpr int64_t kSide = 32;
 constexpr size_t kImageBytes = 3 * kSide * kSide;
 
 const std::vector<std::string>& cifar10_default_names() {
-  static const std::vector<std::string> names = {"airplane", "automobile", "bird",  "cat",  "deer",
-                                                 "dog",      "frog",       "horse", "ship", "truck"};
+  static const std::vector<std::string> names = {
+      "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"};
   return names;
 }
 
@@ -75,8 +75,8 @@ ImageDataset read_cifar_files(const std::vector<std::filesystem::path>& files, i
     const std::vector<uint8_t> bytes = detail::read_file_bytes(file);
     if (bytes.empty() || bytes.size() % record_size != 0) {
       throw DatasetError("CIFAR file " + file.string() + ": " + std::to_string(bytes.size()) +
-                         " bytes is not a positive multiple of the " +
-                         std::to_string(record_size) + "-byte record (wrong size or truncated)");
+                         " bytes is not a positive multiple of the " + std::to_string(record_size) +
+                         "-byte record (wrong size or truncated)");
     }
     const size_t records = bytes.size() / record_size;
     const size_t first = dataset.labels.size();
@@ -99,11 +99,12 @@ ImageDataset read_cifar_files(const std::vector<std::filesystem::path>& files, i
 }
 
 ImageDataset read_cifar10(const std::filesystem::path& directory, bool train) {
-  const std::filesystem::path folder =
-      binary_folder(directory, train ? "data_batch_1.bin" : "test_batch.bin", "cifar-10-batches-bin");
+  const std::filesystem::path folder = binary_folder(
+      directory, train ? "data_batch_1.bin" : "test_batch.bin", "cifar-10-batches-bin");
   std::vector<std::filesystem::path> files;
   if (train) {
-    for (int i = 1; i <= 5; ++i) files.push_back(folder / ("data_batch_" + std::to_string(i) + ".bin"));
+    for (int i = 1; i <= 5; ++i)
+      files.push_back(folder / ("data_batch_" + std::to_string(i) + ".bin"));
   } else {
     files.push_back(folder / "test_batch.bin");
   }

@@ -24,9 +24,9 @@ LoadedData load_folder(const fs::path& directory, const LoadOptions& options) {
   const fs::path train_folder = directory / "train";
   if (!directory_exists(train_folder)) {
     // DIR holds the class folders itself: the test set is a seeded split of it.
-    TrainValidationSplit split = split_train_validation(
-        read_image_folder(directory, options.folder), options.folder_test_fraction,
-        options.folder_split_seed);
+    TrainValidationSplit split =
+        split_train_validation(read_image_folder(directory, options.folder),
+                               options.folder_test_fraction, options.folder_split_seed);
     data.train = std::move(split.train);
     data.test = std::move(split.validation);
     data.train.name = directory.string() + " (train split)";
@@ -45,8 +45,8 @@ LoadedData load_folder(const fs::path& directory, const LoadOptions& options) {
   } else if (directory_exists(test_folder)) {
     data.test = read_image_folder(test_folder, matching, data.train.class_names);
   } else {
-    TrainValidationSplit split = split_train_validation(data.train, options.folder_test_fraction,
-                                                        options.folder_split_seed);
+    TrainValidationSplit split =
+        split_train_validation(data.train, options.folder_test_fraction, options.folder_split_seed);
     data.train = std::move(split.train);
     data.test = std::move(split.validation);
   }
@@ -82,7 +82,8 @@ DataSpec parse_data_spec(const std::string& text) {
                        "': unknown dataset (fashion-mnist[:DIR], cifar10:DIR, cifar100:DIR, "
                        "folder:DIR)");
   }
-  if (spec.directory.empty()) throw DatasetError("data spec '" + text + "': missing directory after ':'");
+  if (spec.directory.empty())
+    throw DatasetError("data spec '" + text + "': missing directory after ':'");
   return spec;
 }
 

@@ -31,8 +31,8 @@ DataSpec parse_data_spec(const std::string& text);
 
 // Optional reductions for fast runs (CI, smoke tests).
 struct SubsetOptions {
-  size_t train_count = 0;  // 0: all
-  size_t test_count = 0;   // 0: all
+  size_t train_count = 0;        // 0: all
+  size_t test_count = 0;         // 0: all
   std::optional<uint64_t> seed;  // empty: first N; else a seeded random subset
 };
 

@@ -65,8 +65,8 @@ ImageDataset read_idx_dataset(const std::filesystem::path& images_file,
   const std::vector<uint8_t> labels = detail::read_possibly_gzipped(labels_file);
   const std::vector<uint32_t> label_dimensions = parse_idx(labels, kLabelsMagic, labels_file);
   if (image_dimensions[0] != label_dimensions[0]) {
-    throw DatasetError("IDX files " + images_file.string() + " and " + labels_file.string() +
-                       ": " + std::to_string(image_dimensions[0]) + " images but " +
+    throw DatasetError("IDX files " + images_file.string() + " and " + labels_file.string() + ": " +
+                       std::to_string(image_dimensions[0]) + " images but " +
                        std::to_string(label_dimensions[0]) + " labels");
   }
   if (image_dimensions[1] == 0 || image_dimensions[2] == 0) {
@@ -94,8 +94,8 @@ ImageDataset read_idx_dataset(const std::filesystem::path& images_file,
 }
 
 const std::vector<std::string>& fashion_mnist_class_names() {
-  static const std::vector<std::string> names = {"T-shirt/top", "Trouser", "Pullover", "Dress",
-                                                 "Coat",        "Sandal",  "Shirt",    "Sneaker",
+  static const std::vector<std::string> names = {"T-shirt/top", "Trouser",   "Pullover", "Dress",
+                                                 "Coat",        "Sandal",    "Shirt",    "Sneaker",
                                                  "Bag",         "Ankle boot"};
   return names;
 }

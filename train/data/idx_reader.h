@@ -25,7 +25,8 @@ ImageDataset read_idx_dataset(const std::filesystem::path& images_file,
 ImageDataset read_fashion_mnist(const std::filesystem::path& directory, bool train);
 
 // Where Debian's dataset-fashion-mnist package installs the files.
-inline const std::filesystem::path kDebianFashionMnistDirectory = "/usr/share/datasets/fashion-mnist";
+inline const std::filesystem::path kDebianFashionMnistDirectory =
+    "/usr/share/datasets/fashion-mnist";
 
 // The ten Fashion-MNIST class names in label order.
 const std::vector<std::string>& fashion_mnist_class_names();

@@ -42,8 +42,8 @@ void ImageDataset::validate() const {
   if (class_names.empty()) throw DatasetError("dataset " + name + ": no class names");
   for (size_t i = 0; i < labels.size(); ++i) {
     if (labels[i] < 0 || static_cast<size_t>(labels[i]) >= class_names.size()) {
-      throw DatasetError("dataset " + name + ": label " + std::to_string(labels[i]) +
-                         " of image " + std::to_string(i) + " is not below the class count " +
+      throw DatasetError("dataset " + name + ": label " + std::to_string(labels[i]) + " of image " +
+                         std::to_string(i) + " is not below the class count " +
                          std::to_string(class_names.size()));
     }
   }

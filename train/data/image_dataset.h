@@ -16,7 +16,7 @@ namespace pinas::train::data {
 // colour images channels == 3 in R, G, B order. labels[i] is the class index of
 // image i, in 0..class_names.size()-1.
 struct ImageDataset {
-  std::string name;                      // e.g. "cifar10/train"; used in messages
+  std::string name;  // e.g. "cifar10/train"; used in messages
   int64_t channels = 0;
   int64_t height = 0;
   int64_t width = 0;

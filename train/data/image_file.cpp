@@ -35,13 +35,16 @@ Image to_planar(const Image& interleaved, int64_t channels) {
   uint8_t* target = planar.pixels.data();
   if (planar.channels == source_channels) {
     for (int64_t p = 0; p < plane; ++p) {
-      for (int64_t c = 0; c < source_channels; ++c) target[c * plane + p] = source[p * source_channels + c];
+      for (int64_t c = 0; c < source_channels; ++c)
+        target[c * plane + p] = source[p * source_channels + c];
     }
   } else if (planar.channels == 3) {  // gray → RGB
-    for (int64_t p = 0; p < plane; ++p) target[p] = target[plane + p] = target[2 * plane + p] = source[p];
+    for (int64_t p = 0; p < plane; ++p)
+      target[p] = target[plane + p] = target[2 * plane + p] = source[p];
   } else {  // RGB → gray, BT.601 luma in 16-bit fixed point, rounded
     for (int64_t p = 0; p < plane; ++p) {
-      const uint32_t luma = 19595u * source[3 * p] + 38470u * source[3 * p + 1] + 7471u * source[3 * p + 2];
+      const uint32_t luma =
+          19595u * source[3 * p] + 38470u * source[3 * p + 1] + 7471u * source[3 * p + 2];
       target[p] = static_cast<uint8_t>((luma + 32768u) >> 16);
     }
   }
@@ -128,8 +131,10 @@ Image resize_image(const Image& image, int64_t height, int64_t width) {
         int64_t x0, x1;
         float fx;
         source_position(x, image.width, width, &x0, &x1, &fx);
-        const float top = source[y0 * image.width + x0] * (1 - fx) + source[y0 * image.width + x1] * fx;
-        const float bottom = source[y1 * image.width + x0] * (1 - fx) + source[y1 * image.width + x1] * fx;
+        const float top =
+            source[y0 * image.width + x0] * (1 - fx) + source[y0 * image.width + x1] * fx;
+        const float bottom =
+            source[y1 * image.width + x0] * (1 - fx) + source[y1 * image.width + x1] * fx;
         const float value = top * (1 - fy) + bottom * fy;
         target[y * width + x] = static_cast<uint8_t>(std::clamp(std::lround(value), 0L, 255L));
       }

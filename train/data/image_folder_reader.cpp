@@ -51,7 +51,8 @@ void require_directory(const fs::path& directory) {
 ImageDataset decode_all(const std::vector<fs::path>& files, std::vector<int64_t> labels,
                         std::vector<std::string> class_names, const ImageFolderOptions& options,
                         const fs::path& directory) {
-  if (files.empty()) throw DatasetError("image folder " + directory.string() + ": no JPEG/PNG images");
+  if (files.empty())
+    throw DatasetError("image folder " + directory.string() + ": no JPEG/PNG images");
   if (options.channels != 0 && options.channels != 1 && options.channels != 3) {
     throw DatasetError("image folder " + directory.string() + ": channels must be 0, 1 or 3");
   }
@@ -85,10 +86,11 @@ ImageDataset decode_all(const std::vector<fs::path>& files, std::vector<int64_t>
       std::memcpy(dataset.pixels.data() + i * bytes, image.pixels.data(), bytes);
     }
   };
-  const int threads = options.decode_threads > 0 ? options.decode_threads
-                                                 : tbb::this_task_arena::max_concurrency();
+  const int threads =
+      options.decode_threads > 0 ? options.decode_threads : tbb::this_task_arena::max_concurrency();
   tbb::task_arena arena(threads);
-  arena.execute([&] { tbb::parallel_for(tbb::blocked_range<size_t>(1, files.size(), 64), decode_range); });
+  arena.execute(
+      [&] { tbb::parallel_for(tbb::blocked_range<size_t>(1, files.size(), 64), decode_range); });
   return dataset;
 }
 
@@ -102,7 +104,8 @@ ImageDataset read_image_folder(const fs::path& directory, const ImageFolderOptio
     if (entry.is_directory()) found.push_back(entry.path().filename().string());
   }
   std::sort(found.begin(), found.end());
-  if (found.empty()) throw DatasetError("image folder " + directory.string() + ": no class subfolders");
+  if (found.empty())
+    throw DatasetError("image folder " + directory.string() + ": no class subfolders");
   const std::vector<std::string>& classes = class_names.empty() ? found : class_names;
   std::map<std::string, int64_t> index_of;
   for (size_t i = 0; i < classes.size(); ++i) index_of[classes[i]] = static_cast<int64_t>(i);
@@ -133,7 +136,8 @@ ImageDataset read_annotated_image_folder(const fs::path& directory,
   std::ifstream stream(annotations);
   if (!stream) throw DatasetError("annotation file " + annotations.string() + ": not found");
   std::map<std::string, int64_t> index_of;
-  for (size_t i = 0; i < class_names.size(); ++i) index_of[class_names[i]] = static_cast<int64_t>(i);
+  for (size_t i = 0; i < class_names.size(); ++i)
+    index_of[class_names[i]] = static_cast<int64_t>(i);
   std::vector<std::pair<fs::path, int64_t>> entries;
   std::string line;
   size_t line_number = 0;

@@ -51,7 +51,8 @@ Normalization compute_normalization(const ImageDataset& dataset) {
     }
     const double count = static_cast<double>(plane) * static_cast<double>(dataset.size());
     const double mean = static_cast<double>(sum) / count;
-    const double variance = std::max(0.0, static_cast<double>(sum_of_squares) / count - mean * mean);
+    const double variance =
+        std::max(0.0, static_cast<double>(sum_of_squares) / count - mean * mean);
     const double deviation = std::sqrt(variance);
     result.mean.push_back(static_cast<float>(mean / 255.0));
     result.std.push_back(deviation > 1e-9 ? static_cast<float>(deviation / 255.0) : 1.0f);

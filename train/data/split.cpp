@@ -15,10 +15,13 @@ TrainValidationSplit split_train_validation(const ImageDataset& dataset, double 
                        std::to_string(validation_fraction) + " is not in [0, 1)");
   }
   const size_t size = dataset.size();
-  size_t validation_count = static_cast<size_t>(std::llround(validation_fraction * static_cast<double>(size)));
-  if (validation_fraction > 0.0 && size >= 2) validation_count = std::max<size_t>(validation_count, 1);
+  size_t validation_count =
+      static_cast<size_t>(std::llround(validation_fraction * static_cast<double>(size)));
+  if (validation_fraction > 0.0 && size >= 2)
+    validation_count = std::max<size_t>(validation_count, 1);
   validation_count = std::min(validation_count, size > 0 ? size - 1 : 0);
-  const std::vector<size_t> order = detail::seeded_permutation(size, detail::mix_seed(seed, 0x5B117));
+  const std::vector<size_t> order =
+      detail::seeded_permutation(size, detail::mix_seed(seed, 0x5B117));
   std::vector<size_t> validation(order.begin(), order.begin() + validation_count);
   std::vector<size_t> train(order.begin() + validation_count, order.end());
   std::sort(validation.begin(), validation.end());
@@ -37,7 +40,8 @@ std::vector<size_t> subset_indices(size_t size, size_t count, std::optional<uint
     for (size_t i = 0; i < count; ++i) indices[i] = i;
     return indices;
   }
-  const std::vector<size_t> order = detail::seeded_permutation(size, detail::mix_seed(*seed, 0x5B5E7));
+  const std::vector<size_t> order =
+      detail::seeded_permutation(size, detail::mix_seed(*seed, 0x5B5E7));
   indices.assign(order.begin(), order.begin() + count);
   std::sort(indices.begin(), indices.end());
   return indices;

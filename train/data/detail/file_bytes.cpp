@@ -59,7 +59,8 @@ std::vector<uint8_t> gunzip(const std::vector<uint8_t>& compressed,
       inflateEnd(&stream);
       throw DatasetError("dataset file " + path.string() + ": truncated gzip stream");
     }
-    const std::string reason = stream.msg != nullptr ? stream.msg : "zlib error " + std::to_string(status);
+    const std::string reason =
+        stream.msg != nullptr ? stream.msg : "zlib error " + std::to_string(status);
     inflateEnd(&stream);
     throw DatasetError("dataset file " + path.string() + ": corrupt gzip stream (" + reason + ")");
   }

@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
-
+// jpeglib.h needs FILE and size_t declared before it.
 #include <jpeglib.h>
 #include <png.h>
 
@@ -178,7 +178,8 @@ void encode_jpeg(const std::filesystem::path& path, const Image& image, int qual
   char message[JMSG_LENGTH_MAX] = {};
   const bool written = write_jpeg_stream(file, image, quality, message);
   const bool closed = std::fclose(file) == 0;
-  if (!written) throw DatasetError("JPEG file " + path.string() + ": cannot encode (" + message + ")");
+  if (!written)
+    throw DatasetError("JPEG file " + path.string() + ": cannot encode (" + message + ")");
   if (!closed) throw DatasetError("JPEG file " + path.string() + ": write error");
 }
 
