@@ -77,8 +77,8 @@ std::vector<std::uint32_t> read_sizes(LineReader& reader, const char* what) {
   if (!reader.next()) reader.fail(std::string("missing the ") + what + " line");
   std::uint64_t count = reader.number(0, what);
   if (reader.fields().size() != count + 1) {
-    reader.fail(std::string("the ") + what + " line declares " + std::to_string(count) + " values but lists " +
-                std::to_string(reader.fields().size() - 1));
+    reader.fail(std::string("the ") + what + " line declares " + std::to_string(count) +
+                " values but lists " + std::to_string(reader.fields().size() - 1));
   }
   std::vector<std::uint32_t> sizes;
   for (std::uint64_t i = 0; i < count; ++i) {
@@ -122,38 +122,45 @@ Circuit parse_bristol(std::string_view text, const std::string& name) {
   auto read_wire = [&](std::size_t field) {
     std::uint64_t wire = reader.number(field, "an input wire");
     if (wire >= wire_count) {
-      reader.fail("wire " + std::to_string(wire) + " is beyond the header's " + std::to_string(wire_count) + " wires");
+      reader.fail("wire " + std::to_string(wire) + " is beyond the header's " +
+                  std::to_string(wire_count) + " wires");
     }
-    if (mapped[wire] == kUnmapped) reader.fail("wire " + std::to_string(wire) + " is read before it is defined");
+    if (mapped[wire] == kUnmapped)
+      reader.fail("wire " + std::to_string(wire) + " is read before it is defined");
     return mapped[wire];
   };
   auto output_wire = [&](std::size_t field) {
     std::uint64_t wire = reader.number(field, "an output wire");
     if (wire >= wire_count) {
-      reader.fail("wire " + std::to_string(wire) + " is beyond the header's " + std::to_string(wire_count) + " wires");
+      reader.fail("wire " + std::to_string(wire) + " is beyond the header's " +
+                  std::to_string(wire_count) + " wires");
     }
-    if (mapped[wire] != kUnmapped) reader.fail("wire " + std::to_string(wire) + " is written twice");
+    if (mapped[wire] != kUnmapped)
+      reader.fail("wire " + std::to_string(wire) + " is written twice");
     return static_cast<std::uint32_t>(wire);
   };
-  auto require_arity = [&](std::uint64_t inputs, std::uint64_t outputs, std::uint64_t want_in, std::uint64_t want_out,
-                           const std::string& op) {
+  auto require_arity = [&](std::uint64_t inputs, std::uint64_t outputs, std::uint64_t want_in,
+                           std::uint64_t want_out, const std::string& op) {
     if (inputs != want_in || outputs != want_out) {
-      reader.fail(op + " takes " + std::to_string(want_in) + " input(s) and " + std::to_string(want_out) +
-                  " output(s), the line declares " + std::to_string(inputs) + " and " + std::to_string(outputs));
+      reader.fail(op + " takes " + std::to_string(want_in) + " input(s) and " +
+                  std::to_string(want_out) + " output(s), the line declares " +
+                  std::to_string(inputs) + " and " + std::to_string(outputs));
     }
   };
 
   for (std::uint64_t g = 0; g < gate_count; ++g) {
     if (!reader.next()) {
-      throw CircuitError(name + ":" + std::to_string(reader.line_number()) + ": the header declares " +
-                         std::to_string(gate_count) + " gates but the file ends after " + std::to_string(g));
+      throw CircuitError(name + ":" + std::to_string(reader.line_number()) +
+                         ": the header declares " + std::to_string(gate_count) +
+                         " gates but the file ends after " + std::to_string(g));
     }
     std::uint64_t inputs = reader.number(0, "the gate's input count");
     std::uint64_t outputs = reader.number(1, "the gate's output count");
     if (inputs > 1024 || outputs > 1024) reader.fail("an implausible gate arity");
     if (reader.fields().size() != 3 + inputs + outputs) {
-      reader.fail("the gate declares " + std::to_string(inputs) + " inputs and " + std::to_string(outputs) +
-                  " outputs, so it needs " + std::to_string(3 + inputs + outputs) + " fields, found " +
+      reader.fail("the gate declares " + std::to_string(inputs) + " inputs and " +
+                  std::to_string(outputs) + " outputs, so it needs " +
+                  std::to_string(3 + inputs + outputs) + " fields, found " +
                   std::to_string(reader.fields().size()));
     }
     std::string op(reader.fields().back());
@@ -179,7 +186,8 @@ Circuit parse_bristol(std::string_view text, const std::string& name) {
       std::uint64_t value = reader.number(2, "the constant");
       if (value > 1) reader.fail("EQ assigns a constant 0 or 1, found " + std::to_string(value));
       std::uint32_t out = output_wire(3);
-      if (input_wires == 0) reader.fail("EQ needs at least one input wire to build a constant from");
+      if (input_wires == 0)
+        reader.fail("EQ needs at least one input wire to build a constant from");
       if (zero_wire == kUnmapped) {
         zero_wire = next_wire;
         gates.push_back({0, 0, next_wire++, GateKind::kXor});
@@ -192,8 +200,8 @@ Circuit parse_bristol(std::string_view text, const std::string& name) {
       }
     } else if (op == "MAND") {
       if (inputs != 2 * outputs || outputs == 0) {
-        reader.fail("MAND takes 2k inputs and k outputs, the line declares " + std::to_string(inputs) + " and " +
-                    std::to_string(outputs));
+        reader.fail("MAND takes 2k inputs and k outputs, the line declares " +
+                    std::to_string(inputs) + " and " + std::to_string(outputs));
       }
       std::vector<std::uint32_t> operands;
       for (std::uint64_t i = 0; i < inputs; ++i) operands.push_back(read_wire(2 + i));
@@ -212,8 +220,8 @@ Circuit parse_bristol(std::string_view text, const std::string& name) {
   std::vector<std::uint32_t> outputs_list;
   for (std::uint64_t w = wire_count - output_wires; w < wire_count; ++w) {
     if (mapped[w] == kUnmapped) {
-      throw CircuitError(name + ":" + std::to_string(reader.line_number()) + ": output wire " + std::to_string(w) +
-                         " is never defined");
+      throw CircuitError(name + ":" + std::to_string(reader.line_number()) + ": output wire " +
+                         std::to_string(w) + " is never defined");
     }
     outputs_list.push_back(mapped[w]);
   }

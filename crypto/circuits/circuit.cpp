@@ -7,7 +7,9 @@
 namespace pinas::crypto {
 namespace {
 
-std::string gate_name(std::size_t index) { return "gate " + std::to_string(index); }
+std::string gate_name(std::size_t index) {
+  return "gate " + std::to_string(index);
+}
 
 }  // namespace
 
@@ -33,7 +35,8 @@ void Circuit::validate_and_schedule() {
                        std::to_string(wire_count_) + " wires");
   }
   input_wire_count_ = static_cast<std::uint32_t>(inputs);
-  std::uint64_t outputs = std::accumulate(output_sizes_.begin(), output_sizes_.end(), std::uint64_t{0});
+  std::uint64_t outputs =
+      std::accumulate(output_sizes_.begin(), output_sizes_.end(), std::uint64_t{0});
   if (outputs != output_wires_.size()) {
     throw CircuitError("circuit: output sizes sum to " + std::to_string(outputs) + " but " +
                        std::to_string(output_wires_.size()) + " output wires are listed");
@@ -59,12 +62,13 @@ void Circuit::validate_and_schedule() {
     std::int32_t level = read(gate.left);
     if (gate.kind != GateKind::kNot) level = std::max(level, read(gate.right));
     if (gate.output >= wire_count_) {
-      throw CircuitError("circuit: " + gate_name(i) + " writes wire " + std::to_string(gate.output) +
-                         " beyond the " + std::to_string(wire_count_) + " wires");
+      throw CircuitError("circuit: " + gate_name(i) + " writes wire " +
+                         std::to_string(gate.output) + " beyond the " +
+                         std::to_string(wire_count_) + " wires");
     }
     if (depth[gate.output] >= 0) {
-      throw CircuitError("circuit: " + gate_name(i) + " writes wire " + std::to_string(gate.output) +
-                         " which is already defined");
+      throw CircuitError("circuit: " + gate_name(i) + " writes wire " +
+                         std::to_string(gate.output) + " which is already defined");
     }
     switch (gate.kind) {
       case GateKind::kAnd:
@@ -144,9 +148,15 @@ std::vector<std::uint8_t> Circuit::evaluate(std::span<const std::uint8_t> input_
   for (std::size_t i = 0; i < input_bits.size(); ++i) wires[i] = input_bits[i] & 1;
   for (const Gate& gate : gates_) {
     switch (gate.kind) {
-      case GateKind::kXor: wires[gate.output] = wires[gate.left] ^ wires[gate.right]; break;
-      case GateKind::kAnd: wires[gate.output] = wires[gate.left] & wires[gate.right]; break;
-      case GateKind::kNot: wires[gate.output] = wires[gate.left] ^ 1; break;
+      case GateKind::kXor:
+        wires[gate.output] = wires[gate.left] ^ wires[gate.right];
+        break;
+      case GateKind::kAnd:
+        wires[gate.output] = wires[gate.left] & wires[gate.right];
+        break;
+      case GateKind::kNot:
+        wires[gate.output] = wires[gate.left] ^ 1;
+        break;
     }
   }
   std::vector<std::uint8_t> outputs;

@@ -22,7 +22,8 @@ Bit CircuitBuilder::new_gate(GateKind kind, Bit a, Bit b) {
 }
 
 Bit CircuitBuilder::xor_gate(Bit a, Bit b) {
-  if (a.is_constant() && b.is_constant()) return Bit::constant(a.constant_value() != b.constant_value());
+  if (a.is_constant() && b.is_constant())
+    return Bit::constant(a.constant_value() != b.constant_value());
   if (a.is_constant()) std::swap(a, b);
   if (b.is_constant()) return b.constant_value() ? not_gate(a) : a;
   if (a == b) return Bit::zero();
@@ -59,7 +60,8 @@ void CircuitBuilder::require_same_width(const Word& a, const Word& b, const char
 Word CircuitBuilder::constant(std::uint64_t value, std::uint32_t width) {
   Word word;
   word.reserve(width);
-  for (std::uint32_t i = 0; i < width; ++i) word.push_back(Bit::constant(i < 64 && ((value >> i) & 1)));
+  for (std::uint32_t i = 0; i < width; ++i)
+    word.push_back(Bit::constant(i < 64 && ((value >> i) & 1)));
   return word;
 }
 
@@ -148,7 +150,8 @@ Bit CircuitBuilder::less_than_signed(const Word& a, const Word& b) {
 Bit CircuitBuilder::equal(const Word& a, const Word& b) {
   require_same_width(a, b, "equal");
   Bit all_equal = Bit::one();
-  for (std::size_t i = 0; i < a.size(); ++i) all_equal = and_gate(all_equal, not_gate(xor_gate(a[i], b[i])));
+  for (std::size_t i = 0; i < a.size(); ++i)
+    all_equal = and_gate(all_equal, not_gate(xor_gate(a[i], b[i])));
   return all_equal;
 }
 
@@ -207,7 +210,8 @@ Circuit CircuitBuilder::build(const std::vector<Word>& outputs) {
     output_sizes.push_back(static_cast<std::uint32_t>(word.size()));
     for (Bit bit : word) output_wires.push_back(materialize(bit));
   }
-  return Circuit(next_wire_, input_sizes_, gates_, std::move(output_wires), std::move(output_sizes));
+  return Circuit(next_wire_, input_sizes_, gates_, std::move(output_wires),
+                 std::move(output_sizes));
 }
 
 }  // namespace pinas::crypto

@@ -4,7 +4,8 @@
 
 namespace pinas::crypto {
 
-std::vector<std::uint8_t> bits_from_hex(std::string_view hex, std::uint32_t width, const std::string& what) {
+std::vector<std::uint8_t> bits_from_hex(std::string_view hex, std::uint32_t width,
+                                        const std::string& what) {
   if (hex.starts_with("0x") || hex.starts_with("0X")) hex.remove_prefix(2);
   if (hex.empty()) throw CircuitError(what + ": an empty hex value");
   std::vector<std::uint8_t> bits(width, 0);
@@ -25,8 +26,8 @@ std::vector<std::uint8_t> bits_from_hex(std::string_view hex, std::uint32_t widt
     for (int b = 0; b < 4; ++b) {
       if (((value >> b) & 1) == 0) continue;
       if (position + b >= width) {
-        throw CircuitError(what + ": 0x" + std::string(hex) + " does not fit in " + std::to_string(width) +
-                           " input wires");
+        throw CircuitError(what + ": 0x" + std::string(hex) + " does not fit in " +
+                           std::to_string(width) + " input wires");
       }
       bits[position + b] = 1;
     }

@@ -23,7 +23,7 @@ Circuit random_circuit(const RandomCircuitShape& shape, std::uint64_t seed) {
   };
   for (std::uint32_t g = 0; g < shape.gates; ++g) {
     std::uint32_t roll = static_cast<std::uint32_t>(random() % 100);
-    GateKind kind = roll < shape.and_percent                      ? GateKind::kAnd
+    GateKind kind = roll < shape.and_percent                       ? GateKind::kAnd
                     : roll < shape.and_percent + shape.not_percent ? GateKind::kNot
                                                                    : GateKind::kXor;
     std::uint32_t left = pick();
@@ -36,7 +36,8 @@ Circuit random_circuit(const RandomCircuitShape& shape, std::uint64_t seed) {
   std::vector<std::uint32_t> input_sizes;
   if (shape.garbler_input_wires > 0) input_sizes.push_back(shape.garbler_input_wires);
   if (shape.evaluator_input_wires > 0) input_sizes.push_back(shape.evaluator_input_wires);
-  return Circuit(wires, std::move(input_sizes), std::move(gates), std::move(outputs), {output_count});
+  return Circuit(wires, std::move(input_sizes), std::move(gates), std::move(outputs),
+                 {output_count});
 }
 
 }  // namespace pinas::crypto

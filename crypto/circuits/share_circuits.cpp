@@ -9,7 +9,8 @@ namespace {
 
 void require_width(std::uint32_t bits, std::uint32_t fractional_bits, const char* circuit) {
   if (bits < 8 || bits > 64) {
-    throw CircuitError(std::string(circuit) + ": the ring width must be 8..64 bits, got " + std::to_string(bits));
+    throw CircuitError(std::string(circuit) + ": the ring width must be 8..64 bits, got " +
+                       std::to_string(bits));
   }
   if (fractional_bits >= bits) {
     throw CircuitError(std::string(circuit) + ": " + std::to_string(fractional_bits) +
@@ -31,7 +32,9 @@ Word relu_shifted(CircuitBuilder& builder, const Word& x, std::uint32_t fraction
 
 }  // namespace
 
-std::uint64_t ring_mask(std::uint32_t bits) { return bits >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1; }
+std::uint64_t ring_mask(std::uint32_t bits) {
+  return bits >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1;
+}
 
 std::int64_t to_signed(std::uint64_t value, std::uint32_t bits) {
   value &= ring_mask(bits);
@@ -45,7 +48,8 @@ std::uint64_t relu_reference(std::uint64_t x, std::uint32_t bits, std::uint32_t 
   return static_cast<std::uint64_t>(value) >> fractional_bits;
 }
 
-std::uint64_t truncation_reference(std::uint64_t x, std::uint32_t bits, std::uint32_t fractional_bits) {
+std::uint64_t truncation_reference(std::uint64_t x, std::uint32_t bits,
+                                   std::uint32_t fractional_bits) {
   return static_cast<std::uint64_t>(to_signed(x, bits) >> fractional_bits) & ring_mask(bits);
 }
 

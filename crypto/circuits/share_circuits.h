@@ -54,6 +54,7 @@ std::uint64_t ring_mask(std::uint32_t bits);
 // Two's-complement reading of the low `bits` bits of value.
 std::int64_t to_signed(std::uint64_t value, std::uint32_t bits);
 std::uint64_t relu_reference(std::uint64_t x, std::uint32_t bits, std::uint32_t fractional_bits);
-std::uint64_t truncation_reference(std::uint64_t x, std::uint32_t bits, std::uint32_t fractional_bits);
+std::uint64_t truncation_reference(std::uint64_t x, std::uint32_t bits,
+                                   std::uint32_t fractional_bits);
 
 }  // namespace pinas::crypto

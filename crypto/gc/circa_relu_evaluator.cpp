@@ -11,7 +11,8 @@
 
 namespace pinas::crypto {
 
-CircaReluEvaluator::CircaReluEvaluator(EvaluatorParty& party, std::uint32_t bits, std::uint32_t dropped_bits)
+CircaReluEvaluator::CircaReluEvaluator(EvaluatorParty& party, std::uint32_t bits,
+                                       std::uint32_t dropped_bits)
     : party_(party),
       bits_(bits),
       dropped_bits_(dropped_bits),
@@ -19,12 +20,13 @@ CircaReluEvaluator::CircaReluEvaluator(EvaluatorParty& party, std::uint32_t bits
       reverse_sender_(party.channel()) {}
 
 void CircaReluEvaluator::offline(std::span<const std::uint64_t> evaluator_shares) {
-  if (evaluator_shares.empty()) throw ProtocolError("circa evaluator: a batch needs at least one ReLU");
+  if (evaluator_shares.empty())
+    throw ProtocolError("circa evaluator: a batch needs at least one ReLU");
   const std::size_t count = evaluator_shares.size();
   ProtocolParameters parameters;
   parameters.ring_bits = bits_;
-  parameters.circuit_id = "circa " + std::to_string(dropped_bits_) + " " + circuit_.fingerprint() + " copies " +
-                          std::to_string(count);
+  parameters.circuit_id = "circa " + std::to_string(dropped_bits_) + " " + circuit_.fingerprint() +
+                          " copies " + std::to_string(count);
   handshake(party_.channel(), parameters);
   if (!party_.is_set_up()) party_.setup();
   if (!reverse_sender_.is_set_up()) reverse_sender_.setup();
@@ -36,7 +38,8 @@ void CircaReluEvaluator::offline(std::span<const std::uint64_t> evaluator_shares
     shares_[c] &= mask;
     truncated[c] = shares_[c] >> dropped_bits_;
   }
-  share_labels_ = party_.receive_input_labels(detail::words_to_bits(truncated, bits_ - dropped_bits_));
+  share_labels_ =
+      party_.receive_input_labels(detail::words_to_bits(truncated, bits_ - dropped_bits_));
   tables_.resize(count * circuit_.and_count() * 2);
   party_.receive_tables(tables_);
   count_ = count;
@@ -51,7 +54,8 @@ std::vector<std::uint64_t> CircaReluEvaluator::online() {
   std::vector<Block> input_labels(count * 2 * width);
   for (std::size_t c = 0; c < count; ++c) {
     std::copy_n(garbler_labels.data() + c * width, width, input_labels.data() + c * 2 * width);
-    std::copy_n(share_labels_.data() + c * width, width, input_labels.data() + c * 2 * width + width);
+    std::copy_n(share_labels_.data() + c * width, width,
+                input_labels.data() + c * 2 * width + width);
   }
   std::vector<Block> output_labels(count);
   double start = thread_cpu_seconds();
@@ -62,10 +66,12 @@ std::vector<std::uint64_t> CircaReluEvaluator::online() {
 
   // COT 1 (mirrors the garbler): we get x0 + s_e·(1 − 2s_g)·a.
   std::vector<std::uint64_t> received(count);
-  party_.ot_receiver().receive_ring_correlated(BitVector::from_bytes_per_bit(sign_shares), received, bits_);
+  party_.ot_receiver().receive_ring_correlated(BitVector::from_bytes_per_bit(sign_shares), received,
+                                               bits_);
   // COT 2: the garbler gets y0 + s_g·(1 − 2s_e)·b.
   std::vector<std::uint64_t> correlations(count), zero_values(count);
-  for (std::size_t c = 0; c < count; ++c) correlations[c] = (sign_shares[c] ? 0 - shares_[c] : shares_[c]) & mask;
+  for (std::size_t c = 0; c < count; ++c)
+    correlations[c] = (sign_shares[c] ? 0 - shares_[c] : shares_[c]) & mask;
   reverse_sender_.send_ring_correlated(correlations, zero_values, bits_);
 
   std::vector<std::uint64_t> result(count);

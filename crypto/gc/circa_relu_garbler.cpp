@@ -10,7 +10,8 @@
 
 namespace pinas::crypto {
 
-CircaReluGarbler::CircaReluGarbler(GarblerParty& party, std::uint32_t bits, std::uint32_t dropped_bits)
+CircaReluGarbler::CircaReluGarbler(GarblerParty& party, std::uint32_t bits,
+                                   std::uint32_t dropped_bits)
     : party_(party),
       bits_(bits),
       dropped_bits_(dropped_bits),
@@ -21,8 +22,8 @@ void CircaReluGarbler::offline(std::size_t count) {
   if (count == 0) throw ProtocolError("circa garbler: a batch needs at least one ReLU");
   ProtocolParameters parameters;
   parameters.ring_bits = bits_;
-  parameters.circuit_id = "circa " + std::to_string(dropped_bits_) + " " + circuit_.fingerprint() + " copies " +
-                          std::to_string(count);
+  parameters.circuit_id = "circa " + std::to_string(dropped_bits_) + " " + circuit_.fingerprint() +
+                          " copies " + std::to_string(count);
   handshake(party_.channel(), parameters);
   if (!party_.is_set_up()) party_.setup();
   if (!reverse_receiver_.is_set_up()) reverse_receiver_.setup();
@@ -33,7 +34,8 @@ void CircaReluGarbler::offline(std::size_t count) {
   std::vector<Block> input_zero(count * 2 * width);
   for (std::size_t c = 0; c < count; ++c) {
     std::copy_n(share_zero_labels_.data() + c * width, width, input_zero.data() + c * 2 * width);
-    std::copy_n(evaluator_zero.data() + c * width, width, input_zero.data() + c * 2 * width + width);
+    std::copy_n(evaluator_zero.data() + c * width, width,
+                input_zero.data() + c * 2 * width + width);
   }
   std::vector<Block> tables(count * circuit_.and_count() * 2);
   std::vector<Block> output_zero(count);
@@ -53,8 +55,10 @@ std::vector<std::uint64_t> CircaReluGarbler::online(std::span<const std::uint64_
   const std::size_t count = count_;
   const std::uint64_t mask = ring_mask(bits_);
   std::vector<std::uint64_t> truncated(count);
-  for (std::size_t c = 0; c < count; ++c) truncated[c] = (garbler_shares[c] & mask) >> dropped_bits_;
-  party_.send_active_labels(share_zero_labels_, detail::words_to_bits(truncated, bits_ - dropped_bits_));
+  for (std::size_t c = 0; c < count; ++c)
+    truncated[c] = (garbler_shares[c] & mask) >> dropped_bits_;
+  party_.send_active_labels(share_zero_labels_,
+                            detail::words_to_bits(truncated, bits_ - dropped_bits_));
   party_.channel().flush();
 
   // COT 1: the evaluator chooses with s_e and gets x0 + s_e·(1 − 2s_g)·a.
@@ -66,7 +70,8 @@ std::vector<std::uint64_t> CircaReluGarbler::online(std::span<const std::uint64_
   party_.ot_sender().send_ring_correlated(correlations, zero_values, bits_);
   // COT 2: we choose with s_g and get y0 + s_g·(1 − 2s_e)·b.
   std::vector<std::uint64_t> received(count);
-  reverse_receiver_.receive_ring_correlated(BitVector::from_bytes_per_bit(sign_shares_), received, bits_);
+  reverse_receiver_.receive_ring_correlated(BitVector::from_bytes_per_bit(sign_shares_), received,
+                                            bits_);
 
   std::vector<std::uint64_t> result(count);
   for (std::size_t c = 0; c < count; ++c) {

@@ -6,8 +6,9 @@
 
 namespace pinas::crypto {
 
-void Evaluator::evaluate(const Circuit& circuit, std::size_t copies, std::span<const Block> input_labels,
-                         std::span<const Block> tables, std::span<Block> output_labels) {
+void Evaluator::evaluate(const Circuit& circuit, std::size_t copies,
+                         std::span<const Block> input_labels, std::span<const Block> tables,
+                         std::span<Block> output_labels) {
   require_size(input_labels.size(), copies * circuit.input_wire_count(), "input labels");
   require_size(tables.size(), copies * circuit.and_count() * 2, "tables");
   require_size(output_labels.size(), copies * circuit.output_wires().size(), "output labels");
@@ -18,8 +19,10 @@ void Evaluator::evaluate(const Circuit& circuit, std::size_t copies, std::span<c
       circuit, copies, input_labels, output_labels,
       [&](const detail::AndItem* items, int count) {
         int k = 0;
-        for (; k + 8 <= count; k += 8) detail::evaluate_and_gates<8>(round_keys, items + k, table, tweak_base);
-        for (; k < count; ++k) detail::evaluate_and_gates<1>(round_keys, items + k, table, tweak_base);
+        for (; k + 8 <= count; k += 8)
+          detail::evaluate_and_gates<8>(round_keys, items + k, table, tweak_base);
+        for (; k < count; ++k)
+          detail::evaluate_and_gates<1>(round_keys, items + k, table, tweak_base);
       },
       [](const Block& label) { return label; });
   and_index_ += copies * circuit.and_count();

@@ -13,7 +13,9 @@ namespace pinas::crypto {
 
 EvaluatorParty::EvaluatorParty(Channel& channel) : channel_(channel), ot_receiver_(channel) {}
 
-void EvaluatorParty::setup() { ot_receiver_.setup(); }
+void EvaluatorParty::setup() {
+  ot_receiver_.setup();
+}
 
 std::vector<Block> EvaluatorParty::receive_input_labels(std::span<const std::uint8_t> bits) {
   std::vector<Block> labels(bits.size());
@@ -28,7 +30,9 @@ std::vector<Block> EvaluatorParty::receive_garbler_labels(std::size_t count) {
   return labels;
 }
 
-void EvaluatorParty::receive_tables(std::span<Block> tables) { channel_.receive_blocks(tables); }
+void EvaluatorParty::receive_tables(std::span<Block> tables) {
+  channel_.receive_blocks(tables);
+}
 
 std::vector<std::uint8_t> EvaluatorParty::receive_decoding_bits(std::size_t outputs) {
   std::vector<std::uint8_t> packed((outputs + 7) / 8);
@@ -41,12 +45,15 @@ std::vector<std::uint8_t> EvaluatorParty::run(const Circuit& circuit, std::size_
   const std::size_t garbler_wires = leading_input_wires(circuit, garbler_groups);
   const std::size_t evaluator_wires = circuit.input_wire_count() - garbler_wires;
   if (evaluator_input_bits.size() != evaluator_wires) {
-    throw CircuitError("garbled circuit: the evaluator's inputs are " + std::to_string(evaluator_input_bits.size()) +
-                       " bits, its input groups have " + std::to_string(evaluator_wires) + " wires");
+    throw CircuitError("garbled circuit: the evaluator's inputs are " +
+                       std::to_string(evaluator_input_bits.size()) +
+                       " bits, its input groups have " + std::to_string(evaluator_wires) +
+                       " wires");
   }
   ProtocolParameters parameters;
   parameters.ring_bits = 64;
-  parameters.circuit_id = "gc " + circuit.fingerprint() + " garbler groups " + std::to_string(garbler_groups);
+  parameters.circuit_id =
+      "gc " + circuit.fingerprint() + " garbler groups " + std::to_string(garbler_groups);
   handshake(channel_, parameters);
   if (!is_set_up()) setup();
 
@@ -61,7 +68,8 @@ std::vector<std::uint8_t> EvaluatorParty::run(const Circuit& circuit, std::size_
   evaluator_.evaluate(circuit, 1, input_labels, tables, output_labels);
   std::vector<std::uint8_t> outputs = decode_outputs(output_labels, decoding);
   std::vector<std::uint8_t> packed((outputs.size() + 7) / 8, 0);
-  for (std::size_t i = 0; i < outputs.size(); ++i) packed[i / 8] = static_cast<std::uint8_t>(packed[i / 8] | (outputs[i] << (i % 8)));
+  for (std::size_t i = 0; i < outputs.size(); ++i)
+    packed[i / 8] = static_cast<std::uint8_t>(packed[i / 8] | (outputs[i] << (i % 8)));
   channel_.send(packed.data(), packed.size());
   channel_.flush();
   return outputs;

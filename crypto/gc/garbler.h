@@ -59,7 +59,9 @@ class Garbler {
               std::span<Block> tables, std::span<Block> output_zero_labels);
 
   // The active label for `bit` on a wire with zero label `zero_label`.
-  Block label_for(const Block& zero_label, bool bit) const { return zero_label ^ (Block::mask(bit) & delta_); }
+  Block label_for(const Block& zero_label, bool bit) const {
+    return zero_label ^ (Block::mask(bit) & delta_);
+  }
 
  private:
   Block delta_;

@@ -11,10 +11,12 @@ namespace pinas::crypto {
 
 std::size_t leading_input_wires(const Circuit& circuit, std::size_t groups) {
   if (groups > circuit.input_sizes().size()) {
-    throw CircuitError("garbled circuit: " + std::to_string(groups) + " garbler input groups, the circuit has " +
+    throw CircuitError("garbled circuit: " + std::to_string(groups) +
+                       " garbler input groups, the circuit has " +
                        std::to_string(circuit.input_sizes().size()));
   }
-  return groups == circuit.input_sizes().size() ? circuit.input_wire_count() : circuit.input_offset(groups);
+  return groups == circuit.input_sizes().size() ? circuit.input_wire_count()
+                                                : circuit.input_offset(groups);
 }
 
 GarblerParty::GarblerParty(Channel& channel) : channel_(channel), ot_sender_(channel) {}
@@ -42,18 +44,22 @@ std::vector<Block> GarblerParty::evaluator_zero_labels(std::size_t count) {
   return labels;
 }
 
-void GarblerParty::send_active_labels(std::span<const Block> zero_labels, std::span<const std::uint8_t> bits) {
+void GarblerParty::send_active_labels(std::span<const Block> zero_labels,
+                                      std::span<const std::uint8_t> bits) {
   require_size(bits.size(), zero_labels.size(), "garbler input bits");
   const Garbler& g = garbler();
   Block buffer[256];
   for (std::size_t start = 0; start < zero_labels.size(); start += 256) {
     std::size_t n = std::min<std::size_t>(256, zero_labels.size() - start);
-    for (std::size_t i = 0; i < n; ++i) buffer[i] = g.label_for(zero_labels[start + i], bits[start + i] & 1);
+    for (std::size_t i = 0; i < n; ++i)
+      buffer[i] = g.label_for(zero_labels[start + i], bits[start + i] & 1);
     channel_.send_blocks(std::span<const Block>(buffer, n));
   }
 }
 
-void GarblerParty::send_tables(std::span<const Block> tables) { channel_.send_blocks(tables); }
+void GarblerParty::send_tables(std::span<const Block> tables) {
+  channel_.send_blocks(tables);
+}
 
 void GarblerParty::send_decoding_bits(std::span<const Block> output_zero_labels) {
   std::vector<std::uint8_t> packed = pack_colour_bits(output_zero_labels);
@@ -64,12 +70,14 @@ std::vector<std::uint8_t> GarblerParty::run(const Circuit& circuit, std::size_t 
                                             std::span<const std::uint8_t> garbler_input_bits) {
   const std::size_t garbler_wires = leading_input_wires(circuit, garbler_groups);
   if (garbler_input_bits.size() != garbler_wires) {
-    throw CircuitError("garbled circuit: the garbler's inputs are " + std::to_string(garbler_input_bits.size()) +
-                       " bits, its input groups have " + std::to_string(garbler_wires) + " wires");
+    throw CircuitError("garbled circuit: the garbler's inputs are " +
+                       std::to_string(garbler_input_bits.size()) + " bits, its input groups have " +
+                       std::to_string(garbler_wires) + " wires");
   }
   ProtocolParameters parameters;
   parameters.ring_bits = 64;
-  parameters.circuit_id = "gc " + circuit.fingerprint() + " garbler groups " + std::to_string(garbler_groups);
+  parameters.circuit_id =
+      "gc " + circuit.fingerprint() + " garbler groups " + std::to_string(garbler_groups);
   handshake(channel_, parameters);
   if (!is_set_up()) setup();
 

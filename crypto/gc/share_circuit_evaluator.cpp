@@ -10,7 +10,8 @@
 
 namespace pinas::crypto {
 
-ShareCircuitEvaluator::ShareCircuitEvaluator(EvaluatorParty& party, const Circuit& circuit, std::uint32_t bits)
+ShareCircuitEvaluator::ShareCircuitEvaluator(EvaluatorParty& party, const Circuit& circuit,
+                                             std::uint32_t bits)
     : party_(party), circuit_(circuit), bits_(bits) {
   require_share_circuit(circuit, bits);
 }
@@ -24,7 +25,8 @@ void ShareCircuitEvaluator::offline(std::span<const std::uint64_t> evaluator_sha
   const std::size_t count = evaluator_shares.size() / per_copy;
   ProtocolParameters parameters;
   parameters.ring_bits = bits_;
-  parameters.circuit_id = "share circuit " + circuit_.fingerprint() + " copies " + std::to_string(count);
+  parameters.circuit_id =
+      "share circuit " + circuit_.fingerprint() + " copies " + std::to_string(count);
   handshake(party_.channel(), parameters);
   if (!party_.is_set_up()) party_.setup();
 
@@ -49,7 +51,8 @@ std::vector<std::uint64_t> ShareCircuitEvaluator::online() {
     Block* target = input_labels.data() + c * inputs;
     std::copy_n(share_labels.data() + c * garbler_width, garbler_width, target);
     std::copy_n(mask_labels_.data() + c * bits_, bits_, target + garbler_width);
-    std::copy_n(evaluator_labels_.data() + c * evaluator_width, evaluator_width, target + garbler_width + bits_);
+    std::copy_n(evaluator_labels_.data() + c * evaluator_width, evaluator_width,
+                target + garbler_width + bits_);
   }
   std::vector<Block> output_labels(count * bits_);
   double start = thread_cpu_seconds();

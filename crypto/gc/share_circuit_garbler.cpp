@@ -19,12 +19,14 @@ double thread_cpu_seconds() {
 void require_share_circuit(const Circuit& circuit, std::uint32_t bits) {
   const auto& inputs = circuit.input_sizes();
   if (bits < 8 || bits > 64) {
-    throw CircuitError("share circuit: the ring width must be 8..64 bits, got " + std::to_string(bits));
+    throw CircuitError("share circuit: the ring width must be 8..64 bits, got " +
+                       std::to_string(bits));
   }
-  if (inputs.size() != 3 || inputs[1] != bits || circuit.output_wires().size() != bits || inputs[0] % bits != 0 ||
-      inputs[2] % bits != 0 || inputs[0] == 0 || inputs[2] == 0) {
+  if (inputs.size() != 3 || inputs[1] != bits || circuit.output_wires().size() != bits ||
+      inputs[0] % bits != 0 || inputs[2] % bits != 0 || inputs[0] == 0 || inputs[2] == 0) {
     throw CircuitError("share circuit: expected inputs (garbler shares, " + std::to_string(bits) +
-                       "-bit mask, evaluator shares) and a " + std::to_string(bits) + "-bit output");
+                       "-bit mask, evaluator shares) and a " + std::to_string(bits) +
+                       "-bit output");
   }
 }
 
@@ -33,13 +35,15 @@ namespace {
 ProtocolParameters share_parameters(const Circuit& circuit, std::uint32_t bits, std::size_t count) {
   ProtocolParameters parameters;
   parameters.ring_bits = bits;
-  parameters.circuit_id = "share circuit " + circuit.fingerprint() + " copies " + std::to_string(count);
+  parameters.circuit_id =
+      "share circuit " + circuit.fingerprint() + " copies " + std::to_string(count);
   return parameters;
 }
 
 }  // namespace
 
-ShareCircuitGarbler::ShareCircuitGarbler(GarblerParty& party, const Circuit& circuit, std::uint32_t bits)
+ShareCircuitGarbler::ShareCircuitGarbler(GarblerParty& party, const Circuit& circuit,
+                                         std::uint32_t bits)
     : party_(party), circuit_(circuit), bits_(bits) {
   require_share_circuit(circuit, bits);
 }
@@ -65,7 +69,8 @@ std::vector<std::uint64_t> ShareCircuitGarbler::offline(std::size_t count) {
     Block* target = input_zero.data() + c * inputs;
     std::copy_n(share_zero_labels_.data() + c * garbler_width, garbler_width, target);
     std::copy_n(mask_zero.data() + c * bits_, bits_, target + garbler_width);
-    std::copy_n(evaluator_zero.data() + c * evaluator_width, evaluator_width, target + garbler_width + bits_);
+    std::copy_n(evaluator_zero.data() + c * evaluator_width, evaluator_width,
+                target + garbler_width + bits_);
   }
   // Garble and send slice by slice: the tables leave while later slices are
   // garbled, and the garbler never holds more than one slice of them.
@@ -77,8 +82,9 @@ std::vector<std::uint64_t> ShareCircuitGarbler::offline(std::size_t count) {
     const std::size_t n = std::min(slice, count - first);
     std::span<Block> tables(tables_.data(), n * circuit_.and_count() * 2);
     double start = thread_cpu_seconds();
-    party_.garbler().garble(circuit_, n, std::span<const Block>(input_zero).subspan(first * inputs, n * inputs),
-                            tables, std::span<Block>(output_zero).subspan(first * outputs, n * outputs));
+    party_.garbler().garble(
+        circuit_, n, std::span<const Block>(input_zero).subspan(first * inputs, n * inputs), tables,
+        std::span<Block>(output_zero).subspan(first * outputs, n * outputs));
     garble_seconds_ += thread_cpu_seconds() - start;
     party_.send_tables(tables);
   }

@@ -36,7 +36,9 @@ using Clock = std::chrono::steady_clock;
 using crypto::Block;
 using crypto::Circuit;
 
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
 
 // ---------------------------------------------------------------- gc run
 
@@ -75,12 +77,15 @@ std::string output_hex(const Circuit& circuit, const std::vector<std::uint8_t>& 
 
 std::pair<std::string, std::uint16_t> parse_host_port(const std::string& text) {
   auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0) throw pinas::Error("gc run: --connect wants HOST:PORT, got '" + text + "'");
+  if (colon == std::string::npos || colon == 0)
+    throw pinas::Error("gc run: --connect wants HOST:PORT, got '" + text + "'");
   std::string host = text.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   std::string port = text.substr(colon + 1);
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoi(port) < 1 || std::stoi(port) > 65535) {
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) < 1 ||
+      std::stoi(port) > 65535) {
     throw pinas::Error("gc run: --connect wants a port in 1..65535, got '" + port + "'");
   }
   return {host, static_cast<std::uint16_t>(std::stoi(port))};
@@ -93,11 +98,12 @@ void run_gc(const GcRunOptions& options) {
   const std::size_t total = options.inputs.size();
   if (options.role == "both") {
     if (total != groups) {
-      throw pinas::Error("gc run: " + options.circuit + " has " + std::to_string(groups) + " inputs, --inputs gives " +
-                         std::to_string(total));
+      throw pinas::Error("gc run: " + options.circuit + " has " + std::to_string(groups) +
+                         " inputs, --inputs gives " + std::to_string(total));
     }
     auto garbler_bits = input_bits(circuit, options.inputs, 0, 1);
-    auto evaluator_bits = input_bits(circuit, {options.inputs.begin() + 1, options.inputs.end()}, 1, groups - 1);
+    auto evaluator_bits =
+        input_bits(circuit, {options.inputs.begin() + 1, options.inputs.end()}, 1, groups - 1);
     crypto::TcpListener listener(static_cast<std::uint16_t>(options.port), options.bind);
     auto garbler_side = std::async(std::launch::async, [&] {
       auto channel = listener.accept(std::chrono::milliseconds(30000));
@@ -116,14 +122,16 @@ void run_gc(const GcRunOptions& options) {
       }
       throw;
     }
-    if (garbler_side.get() != outputs) throw pinas::Error("gc run: the garbler and the evaluator disagree");
+    if (garbler_side.get() != outputs)
+      throw pinas::Error("gc run: the garbler and the evaluator disagree");
     std::cout << output_hex(circuit, outputs) << "\n";
   } else if (options.role == "garbler") {
     if (total != 1 && total != groups) {
-      throw pinas::Error("gc run: the garbler takes its one input (or all " + std::to_string(groups) + "), got " +
-                         std::to_string(total));
+      throw pinas::Error("gc run: the garbler takes its one input (or all " +
+                         std::to_string(groups) + "), got " + std::to_string(total));
     }
-    if (options.port < 1 || options.port > 65535) throw pinas::Error("gc run: --role garbler needs --port in 1..65535");
+    if (options.port < 1 || options.port > 65535)
+      throw pinas::Error("gc run: --role garbler needs --port in 1..65535");
     auto bits = input_bits(circuit, options.inputs, 0, 1);
     crypto::TcpListener listener(static_cast<std::uint16_t>(options.port), options.bind);
     auto channel = listener.accept(std::chrono::milliseconds(60000));
@@ -131,18 +139,22 @@ void run_gc(const GcRunOptions& options) {
     std::cout << output_hex(circuit, party.run(circuit, 1, bits)) << "\n";
   } else if (options.role == "evaluator") {
     if (total != groups - 1 && total != groups) {
-      throw pinas::Error("gc run: the evaluator takes its " + std::to_string(groups - 1) + " input(s) (or all " +
-                         std::to_string(groups) + "), got " + std::to_string(total));
+      throw pinas::Error("gc run: the evaluator takes its " + std::to_string(groups - 1) +
+                         " input(s) (or all " + std::to_string(groups) + "), got " +
+                         std::to_string(total));
     }
-    if (options.connect.empty()) throw pinas::Error("gc run: --role evaluator needs --connect HOST:PORT");
-    std::vector<std::string> own(options.inputs.begin() + (total == groups ? 1 : 0), options.inputs.end());
+    if (options.connect.empty())
+      throw pinas::Error("gc run: --role evaluator needs --connect HOST:PORT");
+    std::vector<std::string> own(options.inputs.begin() + (total == groups ? 1 : 0),
+                                 options.inputs.end());
     auto bits = input_bits(circuit, own, 1, groups - 1);
     auto [host, port] = parse_host_port(options.connect);
     auto channel = crypto::TcpChannel::connect(host, port);
     crypto::EvaluatorParty party(*channel);
     std::cout << output_hex(circuit, party.run(circuit, 1, bits)) << "\n";
   } else {
-    throw pinas::Error("gc run: --role must be garbler, evaluator or both, got '" + options.role + "'");
+    throw pinas::Error("gc run: --role must be garbler, evaluator or both, got '" + options.role +
+                       "'");
   }
 }
 
@@ -180,18 +192,22 @@ nlohmann::json bench_circuit(const Circuit& circuit, std::size_t copies, double 
   std::vector<Block> labels(copies * circuit.input_wire_count());
   crypto::Prg prg(Block::from_uint64(7, 7));
   prg.random_blocks(labels.data(), labels.size());
-  std::vector<Block> tables(copies * circuit.and_count() * 2), outputs(copies * circuit.output_wires().size());
+  std::vector<Block> tables(copies * circuit.and_count() * 2),
+      outputs(copies * circuit.output_wires().size());
   crypto::Garbler garbler(prg.random_block().with_lsb(true));
   crypto::Evaluator evaluator;
   const std::uint64_t ands = circuit.and_count() * copies;
-  Throughput garble = measure(ands, seconds, [&] { garbler.garble(circuit, copies, labels, tables, outputs); });
-  Throughput evaluate = measure(ands, seconds, [&] { evaluator.evaluate(circuit, copies, labels, tables, outputs); });
+  Throughput garble =
+      measure(ands, seconds, [&] { garbler.garble(circuit, copies, labels, tables, outputs); });
+  Throughput evaluate =
+      measure(ands, seconds, [&] { evaluator.evaluate(circuit, copies, labels, tables, outputs); });
   nlohmann::json result;
   result["garble_and_per_s"] = garble.cpu_rate;
   result["eval_and_per_s"] = evaluate.cpu_rate;
   result["garble_and_per_s_wall"] = garble.wall_rate;
   result["eval_and_per_s_wall"] = evaluate.wall_rate;
-  result["bytes_per_and"] = static_cast<double>(tables.size() * sizeof(Block)) / static_cast<double>(ands);
+  result["bytes_per_and"] =
+      static_cast<double>(tables.size() * sizeof(Block)) / static_cast<double>(ands);
   result["copies"] = copies;
   result["and_gates"] = circuit.and_count();
   return result;
@@ -205,18 +221,22 @@ std::string load_average() {
 }
 
 nlohmann::json run_gc_benchmark(const GcBenchOptions& options) {
-  if (options.copies == 0 || options.copies > (1u << 20)) throw pinas::Error("bench gc: --copies must be 1..1048576");
-  if (!(options.seconds > 0) || options.seconds > 60) throw pinas::Error("bench gc: --seconds must be in (0, 60]");
-  nlohmann::json result = bench_circuit(crypto::relu_circuit(32, 0), options.copies, options.seconds);
-  result["workload"] = "ReLU circuits on 32-bit shares (93 AND each), batch of " + std::to_string(options.copies) +
-                       " copies, one thread";
+  if (options.copies == 0 || options.copies > (1u << 20))
+    throw pinas::Error("bench gc: --copies must be 1..1048576");
+  if (!(options.seconds > 0) || options.seconds > 60)
+    throw pinas::Error("bench gc: --seconds must be in (0, 60]");
+  nlohmann::json result =
+      bench_circuit(crypto::relu_circuit(32, 0), options.copies, options.seconds);
+  result["workload"] = "ReLU circuits on 32-bit shares (93 AND each), batch of " +
+                       std::to_string(options.copies) + " copies, one thread";
   if (!options.circuit.empty()) {
     Circuit circuit = crypto::read_bristol_file(options.circuit);
     nlohmann::json single = bench_circuit(circuit, 1, options.seconds);
     single["circuit"] = options.circuit;
     result["single_circuit"] = single;
   }
-  result["rates_are"] = "AND gates per second of thread CPU time (one core); *_wall: per wall-clock second";
+  result["rates_are"] =
+      "AND gates per second of thread CPU time (one core); *_wall: per wall-clock second";
   result["load_average_1min"] = load_average();
   result["hardware_threads"] = std::thread::hardware_concurrency();
   return result;
@@ -233,13 +253,17 @@ struct ReluBenchOptions {
 };
 
 // Byte counters of one channel, both directions.
-std::uint64_t traffic(const crypto::Channel& channel) { return channel.bytes_sent() + channel.bytes_received(); }
+std::uint64_t traffic(const crypto::Channel& channel) {
+  return channel.bytes_sent() + channel.bytes_received();
+}
 
 nlohmann::json run_relu_benchmark(const ReluBenchOptions& options) {
   const bool circa = options.circa >= 0;
   const std::uint32_t bits = options.bits;
-  if (options.count == 0 || options.count > (1u << 20)) throw pinas::Error("bench relu: --count must be 1..1048576");
-  if (bits < 8 || bits > 64) throw pinas::Error("bench relu: --bits must be 8..64, got " + std::to_string(bits));
+  if (options.count == 0 || options.count > (1u << 20))
+    throw pinas::Error("bench relu: --count must be 1..1048576");
+  if (bits < 8 || bits > 64)
+    throw pinas::Error("bench relu: --bits must be 8..64, got " + std::to_string(bits));
   if (circa && static_cast<std::uint32_t>(options.circa) + 2 > bits) {
     throw pinas::Error("bench relu: --circa must be at most bits - 2");
   }
@@ -327,11 +351,13 @@ nlohmann::json run_relu_benchmark(const ReluBenchOptions& options) {
     if (result != crypto::relu_reference(x[i], bits, circa ? 0 : options.fractional)) ++faulty;
   }
   if (!circa && faulty > 0) {
-    throw pinas::Error("bench relu: " + std::to_string(faulty) + " exact ReLU outputs disagree with plaintext");
+    throw pinas::Error("bench relu: " + std::to_string(faulty) +
+                       " exact ReLU outputs disagree with plaintext");
   }
   const double n = static_cast<double>(count);
   nlohmann::json result;
-  result["protocol"] = circa ? "circa stochastic ReLU (GC sign test + 2 ring COTs)" : "exact ReLU in GC (Delphi style)";
+  result["protocol"] = circa ? "circa stochastic ReLU (GC sign test + 2 ring COTs)"
+                             : "exact ReLU in GC (Delphi style)";
   result["bits"] = bits;
   if (circa) result["dropped_bits"] = dropped;
   if (!circa) result["fractional_bits"] = options.fractional;
@@ -344,8 +370,9 @@ nlohmann::json run_relu_benchmark(const ReluBenchOptions& options) {
   result["eval_us_per_relu"] = evaluate_seconds / n * 1e6;
   result["online_wall_us_per_relu"] = online_wall / n * 1e6;
   result["faulty_outputs"] = faulty;
-  result["timing_is"] = "garble/eval: thread CPU time of the GC computation; online_wall: the evaluator's whole "
-                        "online phase over loopback TCP";
+  result["timing_is"] =
+      "garble/eval: thread CPU time of the GC computation; online_wall: the evaluator's whole "
+      "online phase over loopback TCP";
   result["load_average_1min"] = load_average();
   return result;
 }
@@ -353,7 +380,8 @@ nlohmann::json run_relu_benchmark(const ReluBenchOptions& options) {
 const CommandRegistration registration("gc", [](CLI::App& app) {
   CLI::App* gc = subcommand_group(app, "gc", "Garbled circuits (half-gates) between two parties");
   auto run_options = std::make_shared<GcRunOptions>();
-  CLI::App* run = gc->add_subcommand("run", "Garble and evaluate a Bristol Fashion circuit over TCP");
+  CLI::App* run =
+      gc->add_subcommand("run", "Garble and evaluate a Bristol Fashion circuit over TCP");
   run->add_option("--circuit", run_options->circuit, "Bristol Fashion circuit file")->required();
   run->add_option("--inputs", run_options->inputs,
                   "inputs in hex, one per input group (wire j = bit j); the first is the garbler's")
@@ -367,10 +395,14 @@ const CommandRegistration registration("gc", [](CLI::App& app) {
 
   CLI::App* bench = subcommand_group(app, "bench", "Benchmarks of the runtime's layers");
   auto gc_options = std::make_shared<GcBenchOptions>();
-  CLI::App* bench_gc = bench->add_subcommand("gc", "Half-gates garbling and evaluation throughput on one core");
-  bench_gc->add_option("--copies", gc_options->copies, "ReLU circuit copies per batch (default 4096)");
-  bench_gc->add_option("--seconds", gc_options->seconds, "CPU seconds per measurement (default 0.5)");
-  bench_gc->add_option("--circuit", gc_options->circuit, "also measure one copy of this Bristol circuit");
+  CLI::App* bench_gc =
+      bench->add_subcommand("gc", "Half-gates garbling and evaluation throughput on one core");
+  bench_gc->add_option("--copies", gc_options->copies,
+                       "ReLU circuit copies per batch (default 4096)");
+  bench_gc->add_option("--seconds", gc_options->seconds,
+                       "CPU seconds per measurement (default 0.5)");
+  bench_gc->add_option("--circuit", gc_options->circuit,
+                       "also measure one copy of this Bristol circuit");
   bench_gc->add_flag("--json", gc_options->json, "print one JSON document");
   bench_gc->callback([gc_options] {
     nlohmann::json result = run_gc_benchmark(*gc_options);
@@ -378,16 +410,21 @@ const CommandRegistration registration("gc", [](CLI::App& app) {
       std::cout << result.dump(2) << "\n";
       return;
     }
-    std::cout << "garbling:   " << result["garble_and_per_s"].get<double>() / 1e6 << " M AND/s per core\n"
-              << "evaluation: " << result["eval_and_per_s"].get<double>() / 1e6 << " M AND/s per core\n"
+    std::cout << "garbling:   " << result["garble_and_per_s"].get<double>() / 1e6
+              << " M AND/s per core\n"
+              << "evaluation: " << result["eval_and_per_s"].get<double>() / 1e6
+              << " M AND/s per core\n"
               << "tables:     " << result["bytes_per_and"].get<double>() << " bytes per AND\n";
   });
 
   auto relu_options = std::make_shared<ReluBenchOptions>();
-  CLI::App* bench_relu = bench->add_subcommand("relu", "Cost of ReLUs on secret shares (exact GC, or Circa)");
+  CLI::App* bench_relu =
+      bench->add_subcommand("relu", "Cost of ReLUs on secret shares (exact GC, or Circa)");
   bench_relu->add_option("--bits", relu_options->bits, "ring width ℓ (8..64)")->required();
-  bench_relu->add_option("--circa", relu_options->circa, "Circa's stochastic ReLU dropping K low bits");
-  bench_relu->add_option("--fractional", relu_options->fractional, "exact ReLU: fractional bits dropped");
+  bench_relu->add_option("--circa", relu_options->circa,
+                         "Circa's stochastic ReLU dropping K low bits");
+  bench_relu->add_option("--fractional", relu_options->fractional,
+                         "exact ReLU: fractional bits dropped");
   bench_relu->add_option("--count", relu_options->count, "ReLUs in the batch (default 4096)");
   bench_relu->add_flag("--json", relu_options->json, "print one JSON document");
   bench_relu->callback([relu_options] {

@@ -31,7 +31,8 @@ struct Fixture {
 
 Circuit aes_or_relu() {
   // Benchmarks get no PINAS_SOURCE_DIR; this file sits at tests/crypto/.
-  std::filesystem::path source = std::filesystem::path(__FILE__).parent_path().parent_path().parent_path();
+  std::filesystem::path source =
+      std::filesystem::path(__FILE__).parent_path().parent_path().parent_path();
   std::string path = (source / "../shared/data/bristol/aes_128.txt").string();
   if (std::filesystem::exists(path)) return read_bristol_file(path);
   return relu_circuit(64, 0);
@@ -40,21 +41,25 @@ Circuit aes_or_relu() {
 void garble(benchmark::State& state, Fixture& fixture) {
   Garbler garbler(Block::from_uint64(3, 5));
   for (auto _ : state) {
-    garbler.garble(fixture.circuit, fixture.copies, fixture.zero_labels, fixture.tables, fixture.outputs);
+    garbler.garble(fixture.circuit, fixture.copies, fixture.zero_labels, fixture.tables,
+                   fixture.outputs);
     benchmark::DoNotOptimize(fixture.tables.data());
   }
-  state.counters["and_per_s"] = benchmark::Counter(
-      static_cast<double>(fixture.circuit.and_count() * fixture.copies), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["and_per_s"] =
+      benchmark::Counter(static_cast<double>(fixture.circuit.and_count() * fixture.copies),
+                         benchmark::Counter::kIsIterationInvariantRate);
 }
 
 void evaluate(benchmark::State& state, Fixture& fixture) {
   Evaluator evaluator;
   for (auto _ : state) {
-    evaluator.evaluate(fixture.circuit, fixture.copies, fixture.zero_labels, fixture.tables, fixture.outputs);
+    evaluator.evaluate(fixture.circuit, fixture.copies, fixture.zero_labels, fixture.tables,
+                       fixture.outputs);
     benchmark::DoNotOptimize(fixture.outputs.data());
   }
-  state.counters["and_per_s"] = benchmark::Counter(
-      static_cast<double>(fixture.circuit.and_count() * fixture.copies), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["and_per_s"] =
+      benchmark::Counter(static_cast<double>(fixture.circuit.and_count() * fixture.copies),
+                         benchmark::Counter::kIsIterationInvariantRate);
 }
 
 void BM_GarbleReluBatch(benchmark::State& state) {

@@ -20,8 +20,8 @@ namespace {
 
 // Runs Circa on the values x over a fresh loopback TCP connection and
 // returns the reconstructed outputs.
-std::vector<std::uint64_t> run_circa(std::uint32_t bits, std::uint32_t dropped, const std::vector<std::uint64_t>& x,
-                                     std::uint64_t seed) {
+std::vector<std::uint64_t> run_circa(std::uint32_t bits, std::uint32_t dropped,
+                                     const std::vector<std::uint64_t>& x, std::uint64_t seed) {
   std::mt19937_64 random(seed);
   const std::uint64_t mask = ring_mask(bits);
   std::vector<std::uint64_t> a(x.size()), b(x.size());
@@ -55,7 +55,8 @@ bool allowed(std::uint64_t x, std::uint64_t output, std::uint32_t bits, std::uin
   if (output == exact) return true;
   std::int64_t low = std::int64_t{1} << dropped;
   bool small_positive = value >= 0 && value < low;
-  bool most_negative = bits == 64 ? value < INT64_MIN + low : value < -(std::int64_t{1} << (bits - 1)) + low;
+  bool most_negative =
+      bits == 64 ? value < INT64_MIN + low : value < -(std::int64_t{1} << (bits - 1)) + low;
   if (small_positive) return output == 0;
   if (most_negative) return output == x;
   return false;
@@ -67,8 +68,9 @@ TEST(CircaRelu, ExactOutsideTheFaultRegionAndModelOnEdges) {
     const std::uint64_t mask = ring_mask(bits);
     for (std::uint32_t dropped : {0u, 6u}) {
       std::uint64_t quarter = std::uint64_t{1} << (bits - 2), half = std::uint64_t{1} << (bits - 1);
-      std::vector<std::uint64_t> x{0, 1, mask, quarter, (0 - quarter) & mask, half, half - 1, half + 1, 2,
-                                   (0 - std::uint64_t{2}) & mask};
+      std::vector<std::uint64_t> x{
+          0,    1,        mask,     quarter, (0 - quarter) & mask,
+          half, half - 1, half + 1, 2,       (0 - std::uint64_t{2}) & mask};
       for (int i = 0; i < 400; ++i) x.push_back(random() & mask);
       for (int i = 0; i < 400; ++i) x.push_back((random() % 4001 - 2000) & mask);
       auto outputs = run_circa(bits, dropped, x, bits * 10 + dropped);
@@ -121,12 +123,17 @@ TEST(CircaRelu, FaultRateMatchesTheModelStatistically) {
     }
     for (int bin = 0; bin < bins; ++bin) {
       EXPECT_LT(std::abs(observed[bin] - expected[bin]), 5 * std::sqrt(variance[bin]) + 1)
-          << region << " bin " << bin << ": observed " << observed[bin] << ", model " << expected[bin];
+          << region << " bin " << bin << ": observed " << observed[bin] << ", model "
+          << expected[bin];
     }
   };
-  check_region(0, small, [&](std::size_t i) { return x[i] != 0 && outputs[i] == 0; }, "0 <= x < 2^k");
-  for (std::size_t i = small; i < small + negative; ++i) ASSERT_EQ(outputs[i], 0u) << "x=" << to_signed(x[i], bits);
-  check_region(small + negative, x.size(), [&](std::size_t i) { return outputs[i] == x[i]; }, "most negative");
+  check_region(
+      0, small, [&](std::size_t i) { return x[i] != 0 && outputs[i] == 0; }, "0 <= x < 2^k");
+  for (std::size_t i = small; i < small + negative; ++i)
+    ASSERT_EQ(outputs[i], 0u) << "x=" << to_signed(x[i], bits);
+  check_region(
+      small + negative, x.size(), [&](std::size_t i) { return outputs[i] == x[i]; },
+      "most negative");
   for (std::size_t i = 0; i < x.size(); ++i) ASSERT_TRUE(allowed(x[i], outputs[i], bits, dropped));
 }
 

@@ -53,8 +53,11 @@ TEST(Bristol, ParsesEveryGateKind) {
     for (int b = 0; b < 2; ++b) {
       std::vector<std::uint8_t> in{static_cast<std::uint8_t>(a), static_cast<std::uint8_t>(b)};
       auto out = circuit.evaluate(in);
-      std::vector<std::uint8_t> want{static_cast<std::uint8_t>(1 - a), static_cast<std::uint8_t>(b), 1,
-                                     static_cast<std::uint8_t>(a & b), static_cast<std::uint8_t>(a & b),
+      std::vector<std::uint8_t> want{static_cast<std::uint8_t>(1 - a),
+                                     static_cast<std::uint8_t>(b),
+                                     1,
+                                     static_cast<std::uint8_t>(a & b),
+                                     static_cast<std::uint8_t>(a & b),
                                      static_cast<std::uint8_t>((a ^ b) ^ (a & b))};
       EXPECT_EQ(out, want);
     }
@@ -79,9 +82,11 @@ TEST(Bristol, RefusesMalformedFilesWithTheLineNumber) {
   expect_refused("1 3\n2 1 1\n", "3", "missing the outputs");
   expect_refused("1 3\n2 1 1\n1 1\n2 1 0 1 2 NAND\n", "4", "unknown gate 'NAND'");
   expect_refused("1 3\n2 1 1\n1 1\n2 1 0 7 2 AND\n", "4", "beyond");
-  expect_refused("2 4\n2 1 1\n1 1\n2 1 0 3 2 AND\n2 1 0 1 3 XOR\n", "4", "read before it is defined");
+  expect_refused("2 4\n2 1 1\n1 1\n2 1 0 3 2 AND\n2 1 0 1 3 XOR\n", "4",
+                 "read before it is defined");
   expect_refused("2 3\n2 1 1\n1 1\n2 1 0 1 2 AND\n2 1 0 1 2 XOR\n", "5", "written twice");
-  expect_refused("2 3\n2 1 1\n1 1\n2 1 0 1 2 AND\n", "5", "declares 2 gates but the file ends after 1");
+  expect_refused("2 3\n2 1 1\n1 1\n2 1 0 1 2 AND\n", "5",
+                 "declares 2 gates but the file ends after 1");
   expect_refused("1 3\n2 1 1\n1 1\n2 1 0 1 2 AND\n2 1 0 1 2 AND\n", "5", "text after");
   expect_refused("1 3\n2 1 1\n1 1\n2 1 0 1 2 3 AND\n", "4", "needs 6 fields");
   expect_refused("1 3\n2 1 1\n1 1\n1 1 0 2 AND\n", "4", "AND takes 2 input(s)");

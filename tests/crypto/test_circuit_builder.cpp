@@ -71,10 +71,18 @@ TEST(CircuitBuilder, IntegerHelpersMatchCppArithmetic) {
     Word shifted_left = CircuitBuilder::shift_left(a, 3);
     Word shifted_logical = CircuitBuilder::shift_right_logical(a, 3);
     Word shifted_arithmetic = CircuitBuilder::shift_right_arithmetic(a, 3);
-    Circuit circuit = builder.build({builder.add(a, b), builder.subtract(a, b), {builder.less_than_unsigned(a, b)},
-                                     {builder.less_than_signed(a, b)}, builder.multiplex(select[0], a, b),
-                                     builder.max_signed(a, b), {builder.equal(a, b)}, shifted_left, shifted_logical,
-                                     shifted_arithmetic, builder.negate(a), builder.xor_words(a, b)});
+    Circuit circuit = builder.build({builder.add(a, b),
+                                     builder.subtract(a, b),
+                                     {builder.less_than_unsigned(a, b)},
+                                     {builder.less_than_signed(a, b)},
+                                     builder.multiplex(select[0], a, b),
+                                     builder.max_signed(a, b),
+                                     {builder.equal(a, b)},
+                                     shifted_left,
+                                     shifted_logical,
+                                     shifted_arithmetic,
+                                     builder.negate(a),
+                                     builder.xor_words(a, b)});
     const std::uint64_t mask = ring_mask(width);
     std::mt19937_64 random(width);
     for (int trial = 0; trial < 300; ++trial) {

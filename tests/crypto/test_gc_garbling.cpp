@@ -29,7 +29,8 @@ std::vector<std::uint8_t> garble_and_evaluate(const Circuit& circuit, std::size_
   std::vector<Block> zero_labels(copies * inputs);
   prg.random_blocks(zero_labels.data(), zero_labels.size());
   std::vector<Block> active(copies * inputs);
-  for (std::size_t i = 0; i < active.size(); ++i) active[i] = garbler.label_for(zero_labels[i], input_bits[i]);
+  for (std::size_t i = 0; i < active.size(); ++i)
+    active[i] = garbler.label_for(zero_labels[i], input_bits[i]);
   std::vector<Block> tables(copies * circuit.and_count() * 2);
   std::vector<Block> output_zero(copies * outputs);
   garbler.garble(circuit, copies, zero_labels, tables, output_zero);
@@ -86,7 +87,9 @@ TEST(GcGarbling, TenThousandRandomCircuitsMatchPlaintext) {
     std::size_t inputs = circuit.input_wire_count(), outs = circuit.output_wires().size();
     for (std::size_t c = 0; c < copies; ++c) {
       auto want = circuit.evaluate(std::span<const std::uint8_t>(bits).subspan(c * inputs, inputs));
-      ASSERT_EQ(std::vector<std::uint8_t>(outputs.begin() + c * outs, outputs.begin() + (c + 1) * outs), want)
+      ASSERT_EQ(
+          std::vector<std::uint8_t>(outputs.begin() + c * outs, outputs.begin() + (c + 1) * outs),
+          want)
           << "trial " << trial << " copy " << c;
     }
   }
@@ -116,8 +119,10 @@ TEST(GcGarbling, LargeBatchOfReluCircuitsMatchesPlaintext) {
     auto outputs = garble_and_evaluate(circuit, copies, input_bits, prg, garbler, evaluator);
     for (std::size_t c = 0; c < copies; ++c) {
       std::uint64_t z = 0;
-      for (std::uint32_t j = 0; j < bits; ++j) z |= static_cast<std::uint64_t>(outputs[c * bits + j]) << j;
-      ASSERT_EQ((z + output_mask[c]) & mask, relu_reference(x[c], bits, 3)) << bits << " copy " << c;
+      for (std::uint32_t j = 0; j < bits; ++j)
+        z |= static_cast<std::uint64_t>(outputs[c * bits + j]) << j;
+      ASSERT_EQ((z + output_mask[c]) & mask, relu_reference(x[c], bits, 3))
+          << bits << " copy " << c;
     }
   }
 }
@@ -137,7 +142,9 @@ TEST(GcGarbling, SlicedGarblingEqualsOneCall) {
   Garbler sliced(delta, 1000);
   for (std::size_t first = 0; first < copies; first += detail::kMaxChunkCopies) {
     std::size_t n = std::min(detail::kMaxChunkCopies, copies - first);
-    sliced.garble(circuit, n, std::span<const Block>(labels).subspan(first * circuit.input_wire_count(), n * circuit.input_wire_count()),
+    sliced.garble(circuit, n,
+                  std::span<const Block>(labels).subspan(first * circuit.input_wire_count(),
+                                                         n * circuit.input_wire_count()),
                   std::span<Block>(sliced_tables).subspan(first * table_blocks, n * table_blocks),
                   std::span<Block>(sliced_outputs).subspan(first * outputs, n * outputs));
   }

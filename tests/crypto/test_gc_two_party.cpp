@@ -24,7 +24,9 @@ namespace {
 // A connected loopback TCP pair: first the server (garbler) end.
 std::pair<std::unique_ptr<TcpChannel>, std::unique_ptr<TcpChannel>> tcp_pair() {
   TcpListener listener(0);
-  auto client = std::async(std::launch::async, [port = listener.port()] { return TcpChannel::connect("127.0.0.1", port); });
+  auto client = std::async(std::launch::async, [port = listener.port()] {
+    return TcpChannel::connect("127.0.0.1", port);
+  });
   auto server = listener.accept(std::chrono::milliseconds(10000));
   return {std::move(server), client.get()};
 }
@@ -57,7 +59,8 @@ std::vector<Case> random_cases(int count, std::uint64_t seed) {
   return cases;
 }
 
-void run_cases(Channel& garbler_channel, Channel& evaluator_channel, const std::vector<Case>& cases) {
+void run_cases(Channel& garbler_channel, Channel& evaluator_channel,
+               const std::vector<Case>& cases) {
   auto garbler_side = std::async(std::launch::async, [&] {
     GarblerParty garbler(garbler_channel);
     std::vector<std::vector<std::uint8_t>> outputs;
@@ -66,10 +69,12 @@ void run_cases(Channel& garbler_channel, Channel& evaluator_channel, const std::
   });
   EvaluatorParty evaluator(evaluator_channel);
   for (std::size_t i = 0; i < cases.size(); ++i) {
-    ASSERT_EQ(evaluator.run(cases[i].circuit, 1, cases[i].evaluator_bits), cases[i].expected) << "case " << i;
+    ASSERT_EQ(evaluator.run(cases[i].circuit, 1, cases[i].evaluator_bits), cases[i].expected)
+        << "case " << i;
   }
   auto garbler_outputs = garbler_side.get();
-  for (std::size_t i = 0; i < cases.size(); ++i) EXPECT_EQ(garbler_outputs[i], cases[i].expected) << "case " << i;
+  for (std::size_t i = 0; i < cases.size(); ++i)
+    EXPECT_EQ(garbler_outputs[i], cases[i].expected) << "case " << i;
 }
 
 TEST(GcTwoParty, TenThousandRandomCircuitsOverLoopbackTcp) {
@@ -96,7 +101,8 @@ TEST(GcTwoParty, Aes128KnownAnswerOverTcp) {
     return garbler.run(circuit, 1, key);
   });
   EvaluatorParty evaluator(*client);
-  EXPECT_EQ(hex_from_bits(evaluator.run(circuit, 1, plaintext)), "69c4e0d86a7b0430d8cdb78070b4c55a");
+  EXPECT_EQ(hex_from_bits(evaluator.run(circuit, 1, plaintext)),
+            "69c4e0d86a7b0430d8cdb78070b4c55a");
   EXPECT_EQ(hex_from_bits(garbler_side.get()), "69c4e0d86a7b0430d8cdb78070b4c55a");
   // Exactly 32 bytes of tables per AND cross the wire, plus labels and OT.
   EXPECT_GE(server->bytes_sent(), 6400u * 32u);

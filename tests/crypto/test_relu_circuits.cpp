@@ -14,7 +14,8 @@ std::vector<std::uint64_t> edge_values(std::uint32_t bits) {
   std::uint64_t mask = ring_mask(bits);
   std::uint64_t quarter = std::uint64_t{1} << (bits - 2);
   std::uint64_t half = std::uint64_t{1} << (bits - 1);
-  return {0, 1, mask, quarter, (0 - quarter) & mask, half, half - 1, half + 1, 2, (0 - std::uint64_t{2}) & mask};
+  return {0,    1,        mask,     quarter, (0 - quarter) & mask,
+          half, half - 1, half + 1, 2,       (0 - std::uint64_t{2}) & mask};
 }
 
 TEST(ShareCircuits, ReluAndTruncationMatchReferences) {
@@ -36,7 +37,8 @@ TEST(ShareCircuits, ReluAndTruncationMatchReferences) {
         std::uint64_t output_mask = random() & mask;
         std::uint64_t evaluator_share = (x - garbler_share) & mask;
         std::vector<std::uint64_t> in{garbler_share, output_mask, evaluator_share};
-        EXPECT_EQ((relu.evaluate_words(in)[0] + output_mask) & mask, relu_reference(x, bits, fractional));
+        EXPECT_EQ((relu.evaluate_words(in)[0] + output_mask) & mask,
+                  relu_reference(x, bits, fractional));
         EXPECT_EQ((truncation.evaluate_words(in)[0] + output_mask) & mask,
                   truncation_reference(x, bits, fractional));
       }
@@ -66,8 +68,9 @@ TEST(ShareCircuits, MaxPoolMatchesReference) {
           maximum = std::max(maximum, to_signed(x, bits));
         }
         std::uint64_t output_mask = random() & mask;
-        std::uint64_t want = apply_relu ? relu_reference(static_cast<std::uint64_t>(maximum), bits, 2)
-                                        : truncation_reference(static_cast<std::uint64_t>(maximum), bits, 2);
+        std::uint64_t want =
+            apply_relu ? relu_reference(static_cast<std::uint64_t>(maximum), bits, 2)
+                       : truncation_reference(static_cast<std::uint64_t>(maximum), bits, 2);
         std::vector<std::uint64_t> in{garbler, output_mask, evaluator};
         if (4 * bits > 64) break;  // evaluate_words needs groups of at most 64 wires
         EXPECT_EQ((circuit.evaluate_words(in)[0] + output_mask) & mask, want);

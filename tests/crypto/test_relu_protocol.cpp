@@ -20,7 +20,9 @@ namespace {
 
 std::pair<std::unique_ptr<TcpChannel>, std::unique_ptr<TcpChannel>> tcp_pair() {
   TcpListener listener(0);
-  auto client = std::async(std::launch::async, [port = listener.port()] { return TcpChannel::connect("127.0.0.1", port); });
+  auto client = std::async(std::launch::async, [port = listener.port()] {
+    return TcpChannel::connect("127.0.0.1", port);
+  });
   auto server = listener.accept(std::chrono::milliseconds(10000));
   return {std::move(server), client.get()};
 }
@@ -29,13 +31,15 @@ std::vector<std::uint64_t> edge_values(std::uint32_t bits) {
   std::uint64_t mask = ring_mask(bits);
   std::uint64_t quarter = std::uint64_t{1} << (bits - 2);
   std::uint64_t half = std::uint64_t{1} << (bits - 1);
-  return {0, 1, mask, quarter, (0 - quarter) & mask, half, half - 1, half + 1, 2, (0 - std::uint64_t{2}) & mask};
+  return {0,    1,        mask,     quarter, (0 - quarter) & mask,
+          half, half - 1, half + 1, 2,       (0 - std::uint64_t{2}) & mask};
 }
 
 // Runs one batch of `circuit` on the values x (one per copy, or `window` per
 // copy for max pool) and returns the reconstructed results.
-std::vector<std::uint64_t> run_batch(const Circuit& circuit, std::uint32_t bits, const std::vector<std::uint64_t>& x,
-                                     std::uint64_t seed, Channel& garbler_channel, Channel& evaluator_channel,
+std::vector<std::uint64_t> run_batch(const Circuit& circuit, std::uint32_t bits,
+                                     const std::vector<std::uint64_t>& x, std::uint64_t seed,
+                                     Channel& garbler_channel, Channel& evaluator_channel,
                                      std::size_t copies) {
   std::mt19937_64 random(seed);
   std::uint64_t mask = ring_mask(bits);
@@ -72,11 +76,14 @@ TEST(ReluProtocol, ReluAndTruncationSharesReconstructExactlyOverTcp) {
       Circuit relu = relu_circuit(bits, fractional);
       Circuit truncation = truncation_circuit(bits, fractional);
       auto [server, client] = tcp_pair();
-      auto relu_results = run_batch(relu, bits, x, bits * 100 + fractional, *server, *client, x.size());
-      auto truncation_results = run_batch(truncation, bits, x, bits * 100 + fractional + 1, *server, *client, x.size());
+      auto relu_results =
+          run_batch(relu, bits, x, bits * 100 + fractional, *server, *client, x.size());
+      auto truncation_results =
+          run_batch(truncation, bits, x, bits * 100 + fractional + 1, *server, *client, x.size());
       for (std::size_t i = 0; i < x.size(); ++i) {
         ASSERT_EQ(relu_results[i], relu_reference(x[i], bits, fractional)) << bits << " x=" << x[i];
-        ASSERT_EQ(truncation_results[i], truncation_reference(x[i], bits, fractional)) << bits << " x=" << x[i];
+        ASSERT_EQ(truncation_results[i], truncation_reference(x[i], bits, fractional))
+            << bits << " x=" << x[i];
       }
     }
   }
@@ -96,8 +103,10 @@ TEST(ReluProtocol, MaxPoolSharesReconstructExactly) {
   auto results = run_batch(circuit, bits, x, 5, *garbler_end, *evaluator_end, copies);
   for (std::size_t c = 0; c < copies; ++c) {
     std::int64_t maximum = INT64_MIN;
-    for (std::uint32_t k = 0; k < window; ++k) maximum = std::max(maximum, to_signed(x[c * window + k], bits));
-    EXPECT_EQ(results[c], relu_reference(static_cast<std::uint64_t>(maximum), bits, 5)) << "copy " << c;
+    for (std::uint32_t k = 0; k < window; ++k)
+      maximum = std::max(maximum, to_signed(x[c * window + k], bits));
+    EXPECT_EQ(results[c], relu_reference(static_cast<std::uint64_t>(maximum), bits, 5))
+        << "copy " << c;
   }
 }
 
@@ -109,7 +118,8 @@ TEST(ReluProtocol, LargeBatchStreamedInSlices) {
   Circuit relu = relu_circuit(bits, 4);
   auto [garbler_end, evaluator_end] = LocalChannel::create_pair();
   auto results = run_batch(relu, bits, x, 34, *garbler_end, *evaluator_end, x.size());
-  for (std::size_t i = 0; i < x.size(); ++i) ASSERT_EQ(results[i], relu_reference(x[i], bits, 4)) << i;
+  for (std::size_t i = 0; i < x.size(); ++i)
+    ASSERT_EQ(results[i], relu_reference(x[i], bits, 4)) << i;
 }
 
 TEST(ReluProtocol, OnlineBeforeOfflineAndBadShapesAreRefused) {

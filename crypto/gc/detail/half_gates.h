@@ -32,7 +32,9 @@ inline __m128i sigma(__m128i x) {
   return _mm_xor_si128(_mm_shuffle_epi32(x, 0x4E), _mm_and_si128(x, _mm_set_epi64x(-1, 0)));
 }
 
-inline __m128i tweak(std::uint64_t value) { return _mm_set_epi64x(0, static_cast<long long>(value)); }
+inline __m128i tweak(std::uint64_t value) {
+  return _mm_set_epi64x(0, static_cast<long long>(value));
+}
 
 // state[k] = π(state[k]) for Count blocks with interleaved rounds.
 template <int Count>
@@ -53,8 +55,8 @@ inline __m128i select(bool bit, __m128i value) {
 // Garbles Count AND gates. Gate t uses tweaks 2t and 2t+1; writes
 // table[2t] = T_G, table[2t+1] = T_E and the output zero label.
 template <int Count>
-inline void garble_and_gates(const Block* round_keys, __m128i delta, const AndItem* items, Block* table,
-                             std::uint64_t tweak_base) {
+inline void garble_and_gates(const Block* round_keys, __m128i delta, const AndItem* items,
+                             Block* table, std::uint64_t tweak_base) {
   __m128i sigmas[4 * Count];
   __m128i state[4 * Count];
   for (int k = 0; k < Count; ++k) {
@@ -81,7 +83,8 @@ inline void garble_and_gates(const Block* round_keys, __m128i delta, const AndIt
     __m128i hash_b0 = _mm_xor_si128(state[4 * k + 2], sigmas[4 * k + 2]);
     __m128i hash_b1 = _mm_xor_si128(state[4 * k + 3], sigmas[4 * k + 3]);
     // Generator half: T_G = H(A0) ⊕ H(A1) ⊕ p_b·Δ, W_G0 = H(A0) ⊕ p_a·T_G.
-    __m128i table_generator = _mm_xor_si128(_mm_xor_si128(hash_a0, hash_a1), select(permute_b, delta));
+    __m128i table_generator =
+        _mm_xor_si128(_mm_xor_si128(hash_a0, hash_a1), select(permute_b, delta));
     __m128i zero_generator = _mm_xor_si128(hash_a0, select(permute_a, table_generator));
     // Evaluator half: T_E = H(B0) ⊕ H(B1) ⊕ A0, W_E0 = H(B0) ⊕ p_b·(T_E ⊕ A0).
     __m128i hash_b_difference = _mm_xor_si128(hash_b0, hash_b1);
@@ -103,8 +106,10 @@ inline void evaluate_and_gates(const Block* round_keys, const AndItem* items, co
   for (int k = 0; k < Count; ++k) {
     sigmas[2 * k + 0] = sigma(items[k].left->value);
     sigmas[2 * k + 1] = sigma(items[k].right->value);
-    state[2 * k + 0] = _mm_xor_si128(sigmas[2 * k + 0], tweak(2 * (tweak_base + items[k].table_index)));
-    state[2 * k + 1] = _mm_xor_si128(sigmas[2 * k + 1], tweak(2 * (tweak_base + items[k].table_index) + 1));
+    state[2 * k + 0] =
+        _mm_xor_si128(sigmas[2 * k + 0], tweak(2 * (tweak_base + items[k].table_index)));
+    state[2 * k + 1] =
+        _mm_xor_si128(sigmas[2 * k + 1], tweak(2 * (tweak_base + items[k].table_index) + 1));
   }
   permute<2 * Count>(round_keys, state);
   for (int k = 0; k < Count; ++k) {
@@ -114,7 +119,8 @@ inline void evaluate_and_gates(const Block* round_keys, const AndItem* items, co
     std::uint64_t t = items[k].table_index;
     __m128i table_generator = _mm_load_si128(&table[2 * t].value);
     __m128i table_evaluator = _mm_load_si128(&table[2 * t + 1].value);
-    __m128i generator = _mm_xor_si128(_mm_xor_si128(state[2 * k], sigmas[2 * k]), select(colour_a, table_generator));
+    __m128i generator = _mm_xor_si128(_mm_xor_si128(state[2 * k], sigmas[2 * k]),
+                                      select(colour_a, table_generator));
     __m128i evaluator = _mm_xor_si128(_mm_xor_si128(state[2 * k + 1], sigmas[2 * k + 1]),
                                       select(colour_b, _mm_xor_si128(table_evaluator, a)));
     items[k].output->value = _mm_xor_si128(generator, evaluator);

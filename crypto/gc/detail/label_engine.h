@@ -26,7 +26,8 @@ namespace pinas::crypto::detail {
 constexpr std::size_t kMaxChunkCopies = 256;
 inline std::size_t copies_per_chunk(const Circuit& circuit) {
   constexpr std::size_t kChunkLabelBytes = std::size_t{192} << 10;
-  std::size_t budget = kChunkLabelBytes / (std::size_t{16} * std::max<std::uint32_t>(circuit.wire_count(), 1));
+  std::size_t budget =
+      kChunkLabelBytes / (std::size_t{16} * std::max<std::uint32_t>(circuit.wire_count(), 1));
   std::size_t copies = 1;
   while (copies * 2 <= budget && copies * 2 <= kMaxChunkCopies) copies *= 2;
   return copies;
