@@ -68,6 +68,11 @@ void Channel::receive(void* data, size_t count) {
                            std::to_string(length) + " exceeds the cap of " +
                            std::to_string(kMaxFrameBytes) + " bytes (64 MiB)");
       }
+      if (length == 0) {
+        // flush() never writes an empty frame, so one means a confused or
+        // hostile peer (and accepting them would let it keep us reading).
+        throw ChannelError("channel to " + peer_ + ": empty frame (length prefix 0)");
+      }
       frame_length_ = length;
       frame_remaining_ = length;
       continue;

@@ -20,7 +20,8 @@ namespace pinas::crypto {
 // boundaries. A received length prefix above kMaxFrameBytes (64 MiB) is
 // refused with ChannelError before anything is allocated, so a hostile or
 // confused peer cannot make us allocate or wait for an absurd amount; a
-// disconnect before a frame is complete is reported as a truncated frame.
+// disconnect before a frame is complete is reported as a truncated frame; an
+// empty frame (never written by flush()) is refused as malformed.
 //
 // receive() flushes pending sends first, so a protocol that alternates
 // send/receive cannot deadlock on unflushed data. Every error is a

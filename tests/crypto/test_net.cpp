@@ -274,6 +274,13 @@ TEST(LocalChannel, HostileAndDeadPeers) {
   }
   {
     auto [first, second] = LocalChannel::create_pair(milliseconds(500));
+    uint32_t empty = 0;
+    first->send_unframed(&empty, sizeof(empty));
+    uint64_t value = 0;
+    expect_channel_error([&] { second->receive(&value, 8); }, {"empty frame (length prefix 0)"});
+  }
+  {
+    auto [first, second] = LocalChannel::create_pair(milliseconds(500));
     uint32_t prefix = 100;
     first->send_unframed(&prefix, sizeof(prefix));
     first->send_unframed("abc", 3);
