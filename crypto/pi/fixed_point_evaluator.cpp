@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <random>
 
 #include "crypto/pi/detail/ring.h"
 #include "crypto/pi/detail/tensor_ops.h"
@@ -18,6 +19,17 @@ struct ReferenceRunner {
   const FixedPointNetwork& network;
   detail::Ring ring;
   std::vector<Values>& tensors;
+  std::mt19937_64* circa_random = nullptr;  // simulate Circa's sign test when set
+
+  // The sign Circa's garbled test reports for x (true: non-negative).
+  bool circa_non_negative(std::uint64_t x) {
+    const std::uint32_t k = network.config().circa_dropped_bits;
+    const std::uint64_t a = ring.reduce((*circa_random)());
+    const std::uint64_t b = ring.subtract(x, a);
+    const detail::Ring truncated(ring.bits() - k);
+    const std::uint64_t sum = truncated.add(a >> k, b >> k);
+    return (sum >> (ring.bits() - k - 1)) == 0;
+  }
 
   void operator()(const Step& step, const LinearStep& op) {
     if (op.weights.size() != static_cast<std::size_t>(op.geometry.weight_count())) {
@@ -49,7 +61,10 @@ struct ReferenceRunner {
     Values& out = tensors[step.output];
     for (std::size_t i = 0; i < in.size(); ++i) {
       std::uint64_t x = in[i];
-      if (detail::element_kind(op, i) == detail::ElementKind::kRelu && ring.to_signed(x) < 0) x = 0;
+      if (detail::element_kind(op, i) == detail::ElementKind::kRelu) {
+        const bool non_negative = (op.circa && circa_random != nullptr) ? circa_non_negative(x) : ring.to_signed(x) >= 0;
+        if (!non_negative) x = 0;
+      }
       out[i] = ring.truncate(x, op.shift);
     }
   }
@@ -76,10 +91,9 @@ struct ReferenceRunner {
   }
 };
 
-}  // namespace
-
-std::vector<std::vector<std::uint64_t>> evaluate_fixed_point_tensors(
-    const FixedPointNetwork& network, std::span<const std::uint64_t> input) {
+std::vector<std::vector<std::uint64_t>> run_reference(const FixedPointNetwork& network,
+                                                      std::span<const std::uint64_t> input,
+                                                      std::mt19937_64* circa_random) {
   const auto& infos = network.tensors();
   if (static_cast<std::int64_t>(input.size()) != network.input_info().shape.elements()) {
     throw UsageError(fmt::format("input: {} values for an input of shape {}", input.size(),
@@ -91,11 +105,25 @@ std::vector<std::vector<std::uint64_t>> evaluate_fixed_point_tensors(
   }
   detail::Ring ring(network.config().ring_bits);
   for (std::size_t i = 0; i < input.size(); ++i) tensors[network.input_tensor()][i] = ring.reduce(input[i]);
-  ReferenceRunner runner{network, ring, tensors};
+  ReferenceRunner runner{network, ring, tensors, circa_random};
   for (const auto& step : network.steps()) {
     std::visit([&](const auto& op) { runner(step, op); }, step.op);
   }
   return tensors;
+}
+
+}  // namespace
+
+std::vector<std::vector<std::uint64_t>> evaluate_fixed_point_tensors(
+    const FixedPointNetwork& network, std::span<const std::uint64_t> input) {
+  return run_reference(network, input, nullptr);
+}
+
+std::vector<std::vector<std::uint64_t>> simulate_circa_tensors(const FixedPointNetwork& network,
+                                                               std::span<const std::uint64_t> input,
+                                                               std::uint64_t seed) {
+  std::mt19937_64 random(seed);
+  return run_reference(network, input, &random);
 }
 
 std::vector<std::uint64_t> evaluate_fixed_point(const FixedPointNetwork& network,

@@ -18,6 +18,16 @@ namespace pinas::pi {
 std::vector<std::vector<std::uint64_t>> evaluate_fixed_point_tensors(
     const FixedPointNetwork& network, std::span<const std::uint64_t> input);
 
+// The same, but ReLUs of a Circa network follow Circa's stochastic sign test
+// exactly as the garbled circuit computes it (crypto::circa_sign_circuit):
+// for each element a uniformly random garbler share a (from a PRG seeded
+// with `seed`), b = x - a, sign = NOT msb(⌊a/2^k⌋ + ⌊b/2^k⌋ mod 2^(ℓ-k)).
+// For measuring Circa's accuracy impact without running the protocol on
+// every test image. Thread-safe.
+std::vector<std::vector<std::uint64_t>> simulate_circa_tensors(const FixedPointNetwork& network,
+                                                               std::span<const std::uint64_t> input,
+                                                               std::uint64_t seed);
+
 // The integer logits (ring elements) of evaluate_fixed_point_tensors.
 std::vector<std::uint64_t> evaluate_fixed_point(const FixedPointNetwork& network,
                                                 std::span<const std::uint64_t> input);

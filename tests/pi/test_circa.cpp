@@ -92,3 +92,34 @@ TEST(PrivateInference, CircaRunsAWholeNetworkCloseToTheReference) {
 
 }  // namespace
 }  // namespace pinas::pi
+
+namespace pinas::pi {
+namespace {
+
+TEST(CircaSimulation, FollowsTheFaultModelAndIsExactWithoutDroppedBits) {
+  for (std::uint32_t k : {0u, 12u}) {
+    FixedPointConfig config;
+    config.relu_mode = ReluMode::kCirca;
+    config.circa_dropped_bits = k;
+    auto model = testing::random_model(relu_probe(8, 8), {.seed = 3});
+    auto network = FixedPointNetwork::compile(model, config);
+    auto input = network.quantize_input(testing::random_pixels(model, 3));
+    auto exact = evaluate_fixed_point_tensors(network, std::span<const std::uint64_t>(input));
+    auto simulated = simulate_circa_tensors(network, std::span<const std::uint64_t>(input), 99);
+    detail::Ring ring(config.ring_bits);
+    std::uint32_t pre = network.steps().front().output;
+    int errors = 0;
+    for (std::size_t i = 0; i < exact[network.output_tensor()].size(); ++i) {
+      if (simulated[network.output_tensor()][i] == exact[network.output_tensor()][i]) continue;
+      ++errors;
+      const std::int64_t x = ring.to_signed(exact[pre][i]);
+      EXPECT_TRUE(x >= 0 && x < (std::int64_t{1} << k)) << x;
+    }
+    if (k == 0) {
+      EXPECT_EQ(errors, 0);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace pinas::pi

@@ -3,20 +3,17 @@
 #include <cstdint>
 #include <vector>
 
+#include "crypto/pi/random_model.h"
 #include "proto/model.pb.h"
 
 namespace pinas::pi::testing {
 
-// Options for random_model().
-struct RandomModelOptions {
-  bool relu_masks = false;        // give each ReLU a random 0/1 mask (about half ones)
-  bool batch_norm_random = true;  // random running statistics and affine parameters
-  std::uint64_t seed = 1;
-};
+using pi::RandomModelOptions;
 
-// A pb::Model for `architecture` with random weights (scaled by 1/sqrt(fan
-// in), so activations stay of order one), seeded and reproducible.
-pb::Model random_model(const pb::Architecture& architecture, const RandomModelOptions& options);
+// Random weights for `architecture` (see pi::random_weight_model).
+inline pb::Model random_model(const pb::Architecture& architecture, const RandomModelOptions& options) {
+  return random_weight_model(architecture, options);
+}
 
 // Random pixels in [0, 1] for `model`'s input shape.
 std::vector<float> random_pixels(const pb::Model& model, std::uint64_t seed);
