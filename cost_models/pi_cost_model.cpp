@@ -56,7 +56,6 @@ CostEstimate PiCostModel::estimate(const spaces::Architecture& architecture) con
     const auto macs = static_cast<double>(features.linear_macs);
     const auto ots = static_cast<double>(features.linear_ots);
     const auto corrections = static_cast<double>(features.linear_correction_bytes);
-    const auto inputs = static_cast<double>(features.linear_inputs);
     layer.offline_bytes = relus * unit.relu_offline_bytes() +
                           truncations * unit.truncation_offline_bytes() +
                           comparisons * unit.comparison_offline_bytes() +
@@ -66,8 +65,7 @@ CostEstimate PiCostModel::estimate(const spaces::Architecture& architecture) con
     layer.online_bytes = relus * unit.relu_online_bytes() +
                          truncations * unit.truncation_online_bytes() +
                          comparisons * unit.comparison_online_bytes() +
-                         polynomials * unit.polynomial_online_bytes() +
-                         inputs * unit.linear_online_bytes_per_input();
+                         polynomials * unit.polynomial_online_bytes();
     layer.offline_seconds = relus * unit.relu_offline_seconds() +
                             truncations * unit.truncation_offline_seconds() +
                             comparisons * unit.comparison_offline_seconds() +
@@ -88,7 +86,11 @@ CostEstimate PiCostModel::estimate(const spaces::Architecture& architecture) con
     layer.features = std::move(features);
     estimate.layers.push_back(std::move(layer));
   }
-  ++estimate.online_rounds;  // the client's masked input and the returned logits
+  // The client's masked input goes up and the logits come back.
+  ++estimate.online_rounds;
+  const double io_elements = static_cast<double>(
+      architecture.node(architecture.input_node()).input_shape.elements() + report.output.elements());
+  estimate.online_bytes += io_elements * unit.io_online_bytes_per_element();
   estimate.totals = sum_features(counted);
   const pb::NetworkModel& network = calibration_.network();
   estimate.offline_seconds =

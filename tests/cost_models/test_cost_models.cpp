@@ -4,6 +4,7 @@
 #include <fstream>
 #include <random>
 
+#include "cost_models/calibration_fit.h"
 #include "cost_models/pi_cost_model.h"
 #include "cost_models/relu_count_cost_model.h"
 #include "search_spaces/cost_report.h"
@@ -106,7 +107,7 @@ pb::PiCalibration unit_calibration() {
   unit->set_truncation_online_bytes(500);
   unit->set_linear_offline_bytes_per_ot(16);
   unit->set_linear_offline_bytes_per_correction_byte(1);
-  unit->set_linear_online_bytes_per_input(4);
+  unit->set_io_online_bytes_per_element(4);
   unit->set_linear_online_seconds_per_mac(1e-9);
   *calibration.mutable_network() = network_preset("lan");
   return calibration;
@@ -117,7 +118,7 @@ TEST(PiCostModel, PredictionIsTheFeaturesTimesTheUnitCostsPlusTheNetwork) {
   const auto estimate = model.estimate(tiny_network());
   EXPECT_DOUBLE_EQ(estimate.offline_bytes,
                    32 * 3000.0 + (18 * 18 + 32 * 32) * 16.0 + (288 * 423 / 8 + 96 * 528 / 8));
-  EXPECT_DOUBLE_EQ(estimate.online_bytes, 32 * 600.0 + (16 + 32) * 4.0);
+  EXPECT_DOUBLE_EQ(estimate.online_bytes, 32 * 600.0 + (16 + 3) * 4.0);
   // Rounds: the ReLU layer, and the input/result exchange.
   EXPECT_EQ(estimate.online_rounds, 2);
   const double compute = 32 * 2e-6 + (288 + 96) * 1e-9;
@@ -154,6 +155,44 @@ TEST(PiCostModel, CalibrationRoundTripsThroughATextFile) {
 TEST(PiCostModel, NetworkPresetsAreKnownByName) {
   EXPECT_GT(network_preset("wan").round_trip_seconds(), network_preset("lan").round_trip_seconds());
   EXPECT_THROW(network_preset("carrier-pigeon"), Error);
+}
+
+}  // namespace
+}  // namespace pinas::cost
+
+namespace pinas::cost {
+namespace {
+
+TEST(CalibrationFit, RecoversExactLinearCoefficients) {
+  const std::vector<double> ots{100, 2000, 50, 700}, corrections{5000, 300, 9000, 1200};
+  std::vector<double> bytes;
+  for (std::size_t i = 0; i < ots.size(); ++i) bytes.push_back(16 * ots[i] + 1.0 * corrections[i]);
+  const auto [a, b] = fit_two_terms(ots, corrections, bytes);
+  EXPECT_NEAR(a, 16, 1e-9);
+  EXPECT_NEAR(b, 1, 1e-9);
+}
+
+TEST(CalibrationFit, NeverReturnsNegativeCoefficients) {
+  // y decreases with x2: the unconstrained fit would give b < 0.
+  const auto [a, b] = fit_two_terms({1, 2, 3, 4}, {4, 3, 2, 1}, {2, 3, 4, 5});
+  EXPECT_GE(a, 0);
+  EXPECT_GE(b, 0);
+}
+
+TEST(CalibrationFit, UnitCostsAreRatiosOfSums) {
+  CalibrationObservations observations;
+  observations.garbled.push_back({"relu", 100, 300000, 60000, 0.01, 0.002});
+  observations.garbled.push_back({"relu", 300, 900000, 180000, 0.03, 0.006});
+  observations.garbled.push_back({"max_pool", 30, 90000, 9000, 0.003, 0.0003});
+  observations.sessions.push_back({50, 1000, 400, 0.001});
+  const pb::UnitCosts unit = fit_unit_costs(observations, false);
+  EXPECT_DOUBLE_EQ(unit.relu_offline_bytes(), 3000);
+  EXPECT_DOUBLE_EQ(unit.relu_online_bytes(), 600);
+  EXPECT_DOUBLE_EQ(unit.relu_online_seconds(), 2e-5);
+  EXPECT_DOUBLE_EQ(unit.comparison_offline_bytes(), 3000);
+  EXPECT_DOUBLE_EQ(unit.io_online_bytes_per_element(), 8);
+  EXPECT_DOUBLE_EQ(unit.linear_online_seconds_per_mac(), 1e-6);
+  EXPECT_DOUBLE_EQ(unit.truncation_online_bytes(), 0);  // not observed
 }
 
 }  // namespace
