@@ -47,12 +47,14 @@ std::vector<Block> GarblerParty::evaluator_zero_labels(std::size_t count) {
 void GarblerParty::send_active_labels(std::span<const Block> zero_labels,
                                       std::span<const std::uint8_t> bits) {
   require_size(bits.size(), zero_labels.size(), "garbler input bits");
-  const Garbler& g = garbler();
-  Block buffer[256];
-  for (std::size_t start = 0; start < zero_labels.size(); start += 256) {
-    std::size_t n = std::min<std::size_t>(256, zero_labels.size() - start);
-    for (std::size_t i = 0; i < n; ++i)
-      buffer[i] = g.label_for(zero_labels[start + i], bits[start + i] & 1);
+  const Garbler& active = garbler();
+  constexpr std::size_t kBufferLabels = 256;
+  Block buffer[kBufferLabels];
+  for (std::size_t start = 0; start < zero_labels.size(); start += kBufferLabels) {
+    std::size_t n = std::min(kBufferLabels, zero_labels.size() - start);
+    for (std::size_t i = 0; i < n; ++i) {
+      buffer[i] = active.label_for(zero_labels[start + i], bits[start + i] & 1);
+    }
     channel_.send_blocks(std::span<const Block>(buffer, n));
   }
 }
