@@ -174,9 +174,18 @@ std::optional<std::string> TrialStore::get_meta(const std::string& key) {
 
 void TrialStore::put_trial(const TrialRecord& trial) {
   sqlite3_stmt* query = statement(
-      "INSERT OR REPLACE INTO trials(number, genotype, genotype_proto, decisions, relus, macs, params, cost, status, "
+      // An upsert, not INSERT OR REPLACE: a genotype already stored under
+      // another number must fail (never trained twice), not delete that row.
+      "INSERT INTO trials(number, genotype, genotype_proto, decisions, relus, macs, params, cost, status, "
       "rung, epochs, val_accuracy, test_accuracy, failure_reason, worker, created_at, started_at, finished_at, "
-      "train_seconds, job_sequence, model_path) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "train_seconds, job_sequence, model_path) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+      "ON CONFLICT(number) DO UPDATE SET genotype = excluded.genotype, genotype_proto = excluded.genotype_proto, "
+      "decisions = excluded.decisions, relus = excluded.relus, macs = excluded.macs, params = excluded.params, "
+      "cost = excluded.cost, status = excluded.status, rung = excluded.rung, epochs = excluded.epochs, "
+      "val_accuracy = excluded.val_accuracy, test_accuracy = excluded.test_accuracy, "
+      "failure_reason = excluded.failure_reason, worker = excluded.worker, created_at = excluded.created_at, "
+      "started_at = excluded.started_at, finished_at = excluded.finished_at, train_seconds = excluded.train_seconds, "
+      "job_sequence = excluded.job_sequence, model_path = excluded.model_path");
   std::string decisions = join_decisions(trial.decisions);
   sqlite3_bind_int64(query, 1, trial.number);
   sqlite3_bind_text(query, 2, trial.genotype.c_str(), -1, SQLITE_TRANSIENT);

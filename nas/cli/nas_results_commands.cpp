@@ -1,0 +1,126 @@
+// `pinas status | top | pareto | export-best`: read an experiment folder
+// (also while its search runs).
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iostream>
+
+#include "nas/cli/command_registry.h"
+#include "nas/results/experiment_results.h"
+#include "nas/store/trial_store.h"
+#include "search_spaces/model_file.h"
+
+namespace {
+
+using pinas::nas::ExperimentResults;
+using pinas::nas::TrialRecord;
+
+void print_status(const std::string& folder, bool json) {
+  ExperimentResults results = pinas::nas::load_results(folder);
+  auto store = pinas::nas::TrialStore::open(pinas::nas::store_path(folder), true);
+  auto counts = store.status_counts();
+  auto finished = store.get_meta("finished_at");
+  auto ranked = pinas::nas::ranked_trials(results);
+  int trained = 0;
+  for (const TrialRecord& trial : results.trials) trained += pinas::nas::was_trained(trial.status);
+  if (json) {
+    nlohmann::json value = {{"name", results.config.name()}, {"trials", results.trials.size()}, {"trained", trained},
+                            {"max_trials", results.config.max_trials()}, {"finished", finished.has_value()}};
+    for (auto& [status, count] : counts) value["by_status"][status] = count;
+    value["best"] = ranked.empty() ? nlohmann::json() : pinas::nas::trial_json(ranked.front());
+    std::cout << value.dump(2) << "\n";
+    return;
+  }
+  std::cout << fmt::format("experiment {} ({}): {}\n", results.config.name(), folder,
+                           finished ? "finished" : "not finished (running, or killed: resume with --resume)");
+  std::cout << fmt::format("trained {} of {} trials; {} candidates looked at\n", trained, results.config.max_trials(),
+                           results.trials.size());
+  for (auto& [status, count] : counts) std::cout << fmt::format("  {:<12} {}\n", status, count);
+  if (ranked.empty()) {
+    std::cout << "no complete trial yet\n";
+  } else {
+    std::cout << "best so far:\n" << pinas::nas::trial_table({ranked.front()});
+  }
+}
+
+pinas::cli::CommandRegistration results_commands("status", [](CLI::App& app) {
+  {
+    auto folder = std::make_shared<std::string>();
+    auto json = std::make_shared<bool>(false);
+    CLI::App* status = app.add_subcommand("status", "Progress and the best trial so far of an experiment");
+    status->add_option("DIR", *folder, "Experiment folder")->required();
+    status->add_flag("--json", *json, "One JSON document on stdout");
+    status->callback([folder, json]() { print_status(*folder, *json); });
+  }
+  {
+    auto folder = std::make_shared<std::string>();
+    auto k = std::make_shared<int>(10);
+    auto json = std::make_shared<bool>(false);
+    CLI::App* top = app.add_subcommand("top", "The N most accurate complete trials");
+    top->add_option("DIR", *folder, "Experiment folder")->required();
+    top->add_option("--k", *k, "How many (default 10)")->check(CLI::PositiveNumber);
+    top->add_flag("--json", *json, "A JSON list on stdout");
+    top->callback([folder, k, json]() {
+      auto ranked = pinas::nas::ranked_trials(pinas::nas::load_results(*folder));
+      if (ranked.size() > static_cast<std::size_t>(*k)) ranked.resize(static_cast<std::size_t>(*k));
+      if (*json) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const TrialRecord& trial : ranked) list.push_back(pinas::nas::trial_json(trial));
+        std::cout << list.dump(2) << "\n";
+      } else {
+        std::cout << pinas::nas::trial_table(ranked);
+      }
+    });
+  }
+  {
+    auto folder = std::make_shared<std::string>();
+    auto json = std::make_shared<bool>(false);
+    auto plot = std::make_shared<std::string>();
+    CLI::App* pareto = app.add_subcommand("pareto", "The Pareto front of validation accuracy against ReLUs");
+    pareto->add_option("DIR", *folder, "Experiment folder")->required();
+    pareto->add_flag("--json", *json, "A JSON list on stdout (trial, relus, val_accuracy, test_accuracy, ...)");
+    pareto->add_option("--plot", *plot, "Also write an SVG plot (dominated trials in grey)");
+    pareto->callback([folder, json, plot]() {
+      ExperimentResults results = pinas::nas::load_results(*folder);
+      auto front = pinas::nas::pareto_trials(results);
+      if (!plot->empty()) {
+        std::ofstream out(*plot);
+        out << pinas::nas::pareto_svg(results);
+        if (!out) throw pinas::Error(fmt::format("cannot write the plot {}", *plot));
+      }
+      if (*json) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const TrialRecord& trial : front) list.push_back(pinas::nas::trial_json(trial));
+        std::cout << list.dump(2) << "\n";
+      } else {
+        std::cout << pinas::nas::trial_table(front);
+      }
+    });
+  }
+  {
+    auto folder = std::make_shared<std::string>();
+    auto budget = std::make_shared<long long>(0);
+    auto out = std::make_shared<std::string>();
+    CLI::App* export_best = app.add_subcommand("export-best", "Write the most accurate trained model within a ReLU budget");
+    export_best->add_option("DIR", *folder, "Experiment folder")->required();
+    export_best->add_option("--budget", *budget, "Largest ReLU count allowed")->required()->check(CLI::PositiveNumber);
+    export_best->add_option("--out", *out, "Model file to write (MODEL.pb)")->required();
+    export_best->callback([folder, budget, out]() {
+      ExperimentResults results = pinas::nas::load_results(*folder);
+      for (const TrialRecord& trial : pinas::nas::ranked_trials(results)) {
+        if (trial.relus > *budget || trial.model_path.empty()) continue;
+        auto model = pinas::spaces::read_model_file(std::filesystem::path(*folder) / trial.model_path);
+        (*model.mutable_metadata())["pinas.trial"] = std::to_string(trial.number);
+        (*model.mutable_metadata())["pinas.val_accuracy"] = fmt::format("{:.6f}", *trial.val_accuracy);
+        pinas::spaces::write_model_file(*out, model);
+        std::cout << fmt::format("exported trial {} ({} ReLUs, val {:.4f}, test {}) to {}\n", trial.number, trial.relus,
+                                 *trial.val_accuracy,
+                                 trial.test_accuracy ? fmt::format("{:.4f}", *trial.test_accuracy) : "-", *out);
+        return;
+      }
+      throw pinas::Error(fmt::format("{}: no complete trial with a model file within {} ReLUs", *folder, *budget));
+    });
+  }
+});
+
+}  // namespace

@@ -1,0 +1,29 @@
+// `pinas search`: run or resume an architecture search (nas/controller/).
+#include <iostream>
+
+#include "nas/cli/command_registry.h"
+#include "nas/controller/experiment_runner.h"
+
+namespace {
+
+pinas::cli::CommandRegistration search_commands("search", [](CLI::App& app) {
+  auto request = std::make_shared<pinas::nas::SearchRequest>();
+  auto config = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+  auto resume = std::make_shared<std::string>();
+  CLI::App* search = app.add_subcommand(
+      "search",
+      "Search architectures under a ReLU budget (or for the accuracy/ReLU Pareto front). Works embedded, or under "
+      "mpirun/srun with rank 0 as controller. Survives kill -9: continue with --resume DIR.");
+  CLI::Option* config_option = search->add_option("--config", *config, "Experiment config (protobuf text format)");
+  search->add_option("--out", *out, "Experiment folder (default: the config's output_dir)")->needs(config_option);
+  search->add_option("--resume", *resume, "Continue the experiment in this folder")->excludes(config_option);
+  search->callback([request, config, out, resume]() {
+    if (!config->empty()) request->config = *config;
+    if (!out->empty()) request->out = *out;
+    if (!resume->empty()) request->resume = *resume;
+    pinas::nas::run_search(*request, std::cout);
+  });
+});
+
+}  // namespace

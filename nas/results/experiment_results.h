@@ -1,0 +1,44 @@
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "nas/store/trial_record.h"
+#include "proto/experiment.pb.h"
+
+namespace pinas::nas {
+
+// An experiment folder read back for reporting (store opened read-only, so
+// it works while the search runs).
+struct ExperimentResults {
+  std::filesystem::path folder;
+  pb::ExperimentConfig config;
+  std::vector<TrialRecord> trials;
+};
+
+// The trial store inside an experiment folder.
+std::filesystem::path store_path(const std::filesystem::path& folder);
+
+// Reads `folder`/trials.db. Throws StoreError / ConfigError naming the folder.
+ExperimentResults load_results(const std::filesystem::path& folder);
+
+// Trials with a final, full-fidelity result (status complete), most accurate first (ties: lower trial number).
+std::vector<TrialRecord> ranked_trials(const ExperimentResults& results);
+
+// The Pareto front of accuracy (validation) against cost among
+// ranked_trials, by ascending cost.
+std::vector<TrialRecord> pareto_trials(const ExperimentResults& results);
+
+// {"trial", "genotype", "relus", "macs", "params", "status", "val_accuracy", "test_accuracy", ...}.
+nlohmann::json trial_json(const TrialRecord& trial);
+
+// A fixed-width table of `trials` (trial, ReLUs, MACs, val and test accuracy, genotype).
+std::string trial_table(const std::vector<TrialRecord>& trials);
+
+// An SVG scatter plot of validation accuracy against ReLUs: the front in
+// colour (joined by a step line), dominated trials in grey.
+std::string pareto_svg(const ExperimentResults& results);
+
+}  // namespace pinas::nas

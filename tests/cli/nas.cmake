@@ -1,0 +1,64 @@
+# End-to-end tests of `pinas search` and its results commands (the search
+# controller, nas/). Inputs live in tests/nas/cli/; every test writes under
+# the build tree's nas_cli_tests/ folder.
+set(NAS_CLI_INPUTS ${PROJECT_SOURCE_DIR}/tests/nas/cli)
+set(NAS_CLI_WORK ${PROJECT_BINARY_DIR}/nas_cli_tests)
+find_package(Python3 COMPONENTS Interpreter)
+
+# An invalid config is refused with the file, line and column (syntax) ...
+add_test(NAME cli.nas.search_refuses_bad_syntax
+         COMMAND $<TARGET_FILE:pinas> search --config ${NAS_CLI_INPUTS}/bad_syntax.textproto --out ${NAS_CLI_WORK}/bad_syntax)
+set_tests_properties(cli.nas.search_refuses_bad_syntax PROPERTIES
+  PASS_REGULAR_EXPRESSION "pinas: error: .*bad_syntax.textproto:[0-9]+:[0-9]+: ")
+# ... or with the field (semantics).
+add_test(NAME cli.nas.search_refuses_bad_budget
+         COMMAND $<TARGET_FILE:pinas> search --config ${NAS_CLI_INPUTS}/bad_budget.textproto --out ${NAS_CLI_WORK}/bad_budget)
+set_tests_properties(cli.nas.search_refuses_bad_budget PROPERTIES
+  PASS_REGULAR_EXPRESSION "field objective.budget.max_relus: must be positive")
+add_test(NAME cli.nas.status_refuses_a_folder_without_store
+         COMMAND $<TARGET_FILE:pinas> status ${NAS_CLI_WORK}/no_such_experiment)
+set_tests_properties(cli.nas.status_refuses_a_folder_without_store PROPERTIES
+  PASS_REGULAR_EXPRESSION "pinas: error: trial store .*trials.db does not exist")
+
+# A synthetic search, then every results command on its folder.
+add_test(NAME cli.nas.synthetic_search
+         COMMAND /bin/sh -c "rm -rf '${NAS_CLI_WORK}/synthetic' && exec '$<TARGET_FILE:pinas>' search --config '${NAS_CLI_INPUTS}/synthetic.textproto' --out '${NAS_CLI_WORK}/synthetic'")
+set_tests_properties(cli.nas.synthetic_search PROPERTIES
+  FIXTURES_SETUP nas_synthetic PASS_REGULAR_EXPRESSION "Pareto front \\([0-9]+ of [0-9]+ complete trials")
+add_test(NAME cli.nas.search_refuses_existing_experiment
+         COMMAND $<TARGET_FILE:pinas> search --config ${NAS_CLI_INPUTS}/synthetic.textproto --out ${NAS_CLI_WORK}/synthetic)
+set_tests_properties(cli.nas.search_refuses_existing_experiment PROPERTIES
+  FIXTURES_REQUIRED nas_synthetic PASS_REGULAR_EXPRESSION "exists already \\(use --resume")
+add_test(NAME cli.nas.status COMMAND $<TARGET_FILE:pinas> status ${NAS_CLI_WORK}/synthetic)
+set_tests_properties(cli.nas.status PROPERTIES FIXTURES_REQUIRED nas_synthetic
+  PASS_REGULAR_EXPRESSION "finished.*trained 40 of 40 trials.*best so far")
+add_test(NAME cli.nas.top COMMAND $<TARGET_FILE:pinas> top ${NAS_CLI_WORK}/synthetic --k 3)
+set_tests_properties(cli.nas.top PROPERTIES FIXTURES_REQUIRED nas_synthetic
+  PASS_REGULAR_EXPRESSION "trial +ReLUs +MACs +val acc +test acc +genotype\n( +[0-9]+ +[0-9,]+ +[0-9,]+ +0\\.[0-9]+ +0\\.[0-9]+ +synthetic:[-0-9]+\n){3}$")
+add_test(NAME cli.nas.pareto_json COMMAND $<TARGET_FILE:pinas> pareto ${NAS_CLI_WORK}/synthetic --json
+         --plot ${NAS_CLI_WORK}/synthetic/front.svg)
+set_tests_properties(cli.nas.pareto_json PROPERTIES FIXTURES_REQUIRED nas_synthetic
+  PASS_REGULAR_EXPRESSION "\"relus\": [0-9]+.*\"test_accuracy\": 0\\.[0-9]+.*\"trial\": [0-9]+.*\"val_accuracy\": 0\\.[0-9]+")
+add_test(NAME cli.nas.resume_finished_is_a_no_op COMMAND $<TARGET_FILE:pinas> search --resume ${NAS_CLI_WORK}/synthetic)
+set_tests_properties(cli.nas.resume_finished_is_a_no_op PROPERTIES FIXTURES_REQUIRED nas_synthetic
+  PASS_REGULAR_EXPRESSION "Pareto front")
+
+# Resume after SIGKILL at random moments (6 kills): nothing completed is lost,
+# numbering is continuous, and the front equals an uninterrupted run.
+if(Python3_Interpreter_FOUND)
+  add_test(NAME cli.nas.resume_after_sigkill
+           COMMAND ${Python3_EXECUTABLE} ${NAS_CLI_INPUTS}/resume_after_kill.py $<TARGET_FILE:pinas>
+                   ${NAS_CLI_WORK}/resume 6 1)
+  set_tests_properties(cli.nas.resume_after_sigkill PROPERTIES TIMEOUT 300 PASS_REGULAR_EXPRESSION "^.*OK: [0-9]+ kills")
+endif()
+
+# MPI: rank 0 controls, ranks 1-2 train real candidates on Fashion-MNIST subsets.
+find_program(NAS_MPIRUN mpirun)
+if(NAS_MPIRUN AND MPI_CXX_FOUND AND EXISTS /usr/share/datasets/fashion-mnist)
+  add_test(NAME cli.nas.mpi_search
+           COMMAND /bin/sh -c "rm -rf '${NAS_CLI_WORK}/mpi' && exec '${NAS_MPIRUN}' --oversubscribe -np 3 '$<TARGET_FILE:pinas>' search --config '${NAS_CLI_INPUTS}/mpi_fashion_mnist.textproto' --out '${NAS_CLI_WORK}/mpi'")
+  set_tests_properties(cli.nas.mpi_search PROPERTIES
+    TIMEOUT 120
+    ENVIRONMENT "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1"
+    PASS_REGULAR_EXPRESSION "MPI, 2 worker ranks.*rank [12].*Pareto front \\([1-9][0-9]* of 4 complete trials")
+endif()

@@ -1,0 +1,84 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "nas/config/experiment_config.h"
+
+namespace pinas::nas {
+namespace {
+
+const char* kValid = R"(
+name: "t"
+space: "synthetic"
+synthetic_space { decisions: 6 choices: 4 }
+objective { budget { max_relus: 20000 } source: SYNTHETIC }
+strategy { kind: EVOLUTION }
+fidelity { min_epochs: 1 max_epochs: 9 }
+max_trials: 30
+seed: 4
+)";
+
+std::string error_of(const std::string& text) {
+  try {
+    parse_experiment_config(text, "exp.textproto");
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+TEST(ExperimentConfig, ValidConfigGetsDefaults) {
+  auto config = parse_experiment_config(kValid, "exp.textproto");
+  EXPECT_EQ(config.strategy().population_size(), 20);
+  EXPECT_EQ(config.fidelity().reduction_factor(), 3);
+  EXPECT_EQ(config.parallelism(), 1);
+  EXPECT_EQ(max_cost(config), 20000);
+  // Round trip through the text the store keeps.
+  auto again = parse_experiment_config(to_text(config), "stored");
+  EXPECT_EQ(to_text(again), to_text(config));
+}
+
+TEST(ExperimentConfig, SyntaxErrorNamesFileLineAndColumn) {
+  std::string text = std::string(kValid) + "max_trails: 3\n";
+  std::string message = error_of(text);
+  EXPECT_NE(message.find("exp.textproto:10:"), std::string::npos) << message;
+  EXPECT_NE(message.find("max_trails"), std::string::npos) << message;
+  message = error_of("space: \"synthetic\"\nobjective { budget { max_relus: twelve } }\n");
+  EXPECT_NE(message.find("exp.textproto:2:"), std::string::npos) << message;
+}
+
+TEST(ExperimentConfig, SemanticErrorsNameTheField) {
+  auto expect_field = [](std::string text, const std::string& from, const std::string& to, const std::string& field) {
+    auto at = text.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    text.replace(at, from.size(), to);
+    std::string message = error_of(text);
+    EXPECT_NE(message.find("field " + field), std::string::npos) << message;
+  };
+  expect_field(kValid, "max_relus: 20000", "max_relus: -1", "objective.budget.max_relus");
+  expect_field(kValid, "budget { max_relus: 20000 }", "pareto { min_relus: 10 max_relus: 5 }",
+               "objective.pareto.max_relus");
+  expect_field(kValid, "kind: EVOLUTION", "kind: EVOLUTION sample_size: 50", "strategy.sample_size");
+  expect_field(kValid, "min_epochs: 1 max_epochs: 9", "min_epochs: 4 max_epochs: 2", "fidelity.max_epochs");
+  expect_field(kValid, "max_trials: 30", "max_trials: 0", "max_trials");
+  expect_field(kValid, "source: SYNTHETIC", "source: TRAINING", "objective.source");
+  expect_field(kValid, "decisions: 6", "decisions: 0", "synthetic_space.decisions");
+  expect_field(kValid, "strategy { kind: EVOLUTION }", "", "strategy.kind");
+  expect_field(kValid, "space: \"synthetic\"\nsynthetic_space { decisions: 6 choices: 4 }\nobjective { budget { max_relus: 20000 } source: SYNTHETIC }",
+               "space: \"nb201\" dataset { name: \"mnist\" } objective { budget { max_relus: 9 } }", "dataset.name");
+  expect_field(kValid, "objective { budget { max_relus: 20000 } source: SYNTHETIC }", "", "objective");
+}
+
+TEST(ExperimentConfig, UnreadableFileIsRefused) {
+  EXPECT_THROW(load_experiment_config("/nonexistent/exp.textproto"), ConfigError);
+}
+
+TEST(ExperimentConfig, ShippedConfigsParse) {
+  for (const char* name : {"experiments/quickstart/fashion_mnist.textproto", "experiments/slurm/fashion_mnist.textproto"}) {
+    std::filesystem::path path = std::filesystem::path(PINAS_SOURCE_DIR) / name;
+    EXPECT_NO_THROW(load_experiment_config(path)) << path;
+  }
+}
+
+}  // namespace
+}  // namespace pinas::nas
