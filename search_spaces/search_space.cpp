@@ -86,6 +86,16 @@ std::string genotype_key(const pb::Genotype& genotype) {
   return key;
 }
 
+pb::Genotype genotype_of(const Architecture& architecture) {
+  if (architecture.space().empty()) {
+    throw SpaceError(fmt::format("architecture '{}' does not come from a search space", architecture.name()));
+  }
+  pb::Genotype genotype = make_search_space(architecture.space())->parse(architecture.genotype());
+  *genotype.mutable_input_shape() = architecture.node(architecture.input_node()).input_shape.to_proto();
+  genotype.set_num_classes(architecture.num_classes());
+  return genotype;
+}
+
 Architecture build_genotype(const pb::Genotype& genotype) {
   const auto space = make_search_space(genotype);
   Shape input = kDefaultInputShape;

@@ -102,6 +102,13 @@ std::string genotype_space(const pb::Genotype& genotype);
 // genotypes are equal. Throws SpaceError for a non-member.
 std::string genotype_key(const pb::Genotype& genotype);
 
+// The genotype an architecture was built from (the reverse of build()):
+// parsed from its space() and genotype() strings, with input_shape and
+// num_classes taken from its INPUT node and class count. Throws SpaceError
+// when the architecture names no known space or its genotype string does
+// not parse, GraphError when it has no single INPUT node.
+pb::Genotype genotype_of(const Architecture& architecture);
+
 // build() with the genotype's own input_shape / num_classes, or the defaults
 // (3x32x32, 10) where unset.
 Architecture build_genotype(const pb::Genotype& genotype);

@@ -162,6 +162,11 @@ TEST_P(SampleShard, SamplesAreValidDAGsWithConsistentReLUCountsAndRoundTrip) {
     ASSERT_TRUE(MessageDifferencer::Equals(parsed_text, genotype));
     ASSERT_TRUE(MessageDifferencer::Equals(space_->parse(space_->describe(genotype)), genotype));
     ASSERT_EQ(architecture.genotype(), space_->describe(genotype));
+    // IR -> genotype: the same decisions, plus the input and class count.
+    const pb::Genotype recovered = genotype_of(architecture);
+    ASSERT_EQ(space_->describe(recovered), space_->describe(genotype));
+    ASSERT_EQ(Shape::from_proto(recovered.input_shape()), kDefaultInputShape);
+    ASSERT_EQ(recovered.num_classes(), kDefaultNumClasses);
     ASSERT_EQ(architecture.space(), space_->name());
   }
   // Sampling actually explores the space.
