@@ -100,9 +100,9 @@ void complete_and_validate(pb::ExperimentConfig& config, const std::string& orig
     refuse(origin, "strategy.kind", "is required (RANDOM, EVOLUTION, REINFORCE or NSGA2)");
   if (strategy.population_size() == 0) strategy.set_population_size(20);
   if (strategy.sample_size() == 0) strategy.set_sample_size(5);
-  if (strategy.batch_size() == 0) strategy.set_batch_size(4);
-  if (strategy.learning_rate() == 0) strategy.set_learning_rate(0.01);
-  if (strategy.entropy_weight() == 0) strategy.set_entropy_weight(0.0001);
+  if (strategy.batch_size() == 0) strategy.set_batch_size(8);
+  if (strategy.learning_rate() == 0) strategy.set_learning_rate(0.02);
+  if (strategy.entropy_weight() == 0) strategy.set_entropy_weight(0.01);
   if (strategy.baseline_decay() == 0) strategy.set_baseline_decay(0.9);
   if (strategy.hidden_size() == 0) strategy.set_hidden_size(32);
   if (strategy.population_size() < 2) refuse(origin, "strategy.population_size", "must be at least 2");

@@ -114,18 +114,25 @@ sqlite3_stmt* TrialStore::statement(const char* sql) {
 TrialStore TrialStore::create(const std::filesystem::path& path, const std::string& config_text) {
   if (std::filesystem::exists(path))
     throw StoreError(fmt::format("trial store {} exists already (use --resume to continue it)", path.string()));
-  sqlite3* database = nullptr;
-  int code = sqlite3_open_v2(path.c_str(), &database, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-  TrialStore store(path, database);
-  if (code != SQLITE_OK) store.fail("cannot create");
-  store.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;");
-  store.begin();
-  store.execute(schema_sql());
-  store.set_meta("schema_version", kSchemaVersion);
-  store.set_meta("config", config_text);
-  store.set_meta("created_at", fmt::format("{:.3f}", now_seconds()));
-  store.commit();
-  return store;
+  // Built under a temporary name and renamed once complete, so a process
+  // killed while creating leaves no half-made store behind.
+  std::filesystem::path building = path.string() + ".creating";
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(building.string() + suffix);
+  {
+    sqlite3* database = nullptr;
+    int code = sqlite3_open_v2(building.c_str(), &database, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    TrialStore store(path, database);
+    if (code != SQLITE_OK) store.fail("cannot create");
+    store.execute("PRAGMA busy_timeout=10000;");
+    store.begin();
+    store.execute(schema_sql());
+    store.set_meta("schema_version", kSchemaVersion);
+    store.set_meta("config", config_text);
+    store.set_meta("created_at", fmt::format("{:.3f}", now_seconds()));
+    store.commit();
+  }
+  std::filesystem::rename(building, path);
+  return open(path);
 }
 
 TrialStore TrialStore::open(const std::filesystem::path& path, bool read_only) {

@@ -20,7 +20,7 @@ CONFIG = """
 name: "resume-test"
 space: "synthetic"
 synthetic_space { decisions: 10 choices: 4 }
-objective { pareto { min_relus: 0 max_relus: 32000 } source: SYNTHETIC synthetic_epoch_seconds: 0.01 }
+objective { pareto { min_relus: 0 max_relus: 32000 } source: SYNTHETIC synthetic_epoch_seconds: 0.02 }
 strategy { kind: EVOLUTION population_size: 12 sample_size: 4 }
 fidelity { min_epochs: 1 max_epochs: 4 reduction_factor: 2 }
 max_trials: 120
@@ -35,7 +35,7 @@ def fail(message):
 
 
 def read_trials(folder):
-    database = sqlite3.connect(os.path.join(folder, "trials.db"))
+    database = sqlite3.connect("file:%s?mode=ro" % os.path.join(folder, "trials.db"), uri=True)
     rows = database.execute(
         "SELECT number, genotype, status, val_accuracy, epochs FROM trials ORDER BY number").fetchall()
     database.close()
@@ -79,18 +79,31 @@ def main():
     interrupted = 0
     seen_completed = {}
     for attempt in range(kills):
+        # Kill once the store has grown by a random number of trials (plus a
+        # random few milliseconds), so every kill lands mid-search, at any step.
+        before = len(read_trials(run)) if os.path.exists(os.path.join(run, "trials.db")) else 0
+        target = before + generator.randint(1, 20)
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        # Kill somewhere in the first half of what a whole run takes, so each resume makes progress.
-        delay = generator.uniform(0.05, max(0.1, duration * 0.5))
-        try:
-            process.wait(timeout=delay)
-            if process.returncode != 0:
-                fail("search exited with %d: %s" % (process.returncode, process.stderr.read().decode()))
-        except subprocess.TimeoutExpired:
+        started = time.time()
+        while process.poll() is None:
+            try:
+                if len(read_trials(run)) >= target:
+                    break
+            except sqlite3.Error:
+                pass  # not created yet
+            time.sleep(0.002)
+        time.sleep(generator.uniform(0, 0.03))
+        delay = time.time() - started
+        if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             process.wait()
             interrupted += 1
+        elif process.returncode != 0:
+            fail("search exited with %d: %s" % (process.returncode, process.stderr.read().decode()))
         process.stderr.close()
+        if not os.path.exists(os.path.join(run, "trials.db")):
+            print("kill %d after %.2f s: before the store existed; starting again" % (attempt, delay))
+            continue  # killed before the store was created: start the same search again
         rows = read_trials(run)
         check_numbering(rows, "after kill %d" % attempt)
         now_completed = completed(rows)
