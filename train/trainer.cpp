@@ -84,8 +84,10 @@ TrainingResult run_training(const TrainingJob& job, const EpochCallback& callbac
   request.train_subset = job.train_subset;
   request.test_subset = job.test_subset;
   auto data = load_training_data(request);
-  const auto architecture = spaces::Architecture::from_proto(job.architecture);
-  check_architecture_fits(architecture, data->info);
+  // A genotype-built architecture is rebuilt for the dataset's shape; any
+  // other mismatch is refused.
+  const auto architecture = fit_architecture(spaces::Architecture::from_proto(job.architecture), data->info);
+  const pb::Architecture architecture_proto = architecture.to_proto();
 
   const torch::Device device = job_device(job);
   Network network(architecture, job.seed);
@@ -109,7 +111,7 @@ TrainingResult run_training(const TrainingJob& job, const EpochCallback& callbac
     check_architecture_fits((*teacher)->architecture(), data->info);
   }
 
-  info.architecture = job.architecture;
+  info.architecture = architecture_proto;
   info.seed = job.seed;
   info.dataset = data->info.name;
   info.class_names = data->info.class_names;
@@ -119,7 +121,7 @@ TrainingResult run_training(const TrainingJob& job, const EpochCallback& callbac
   if (!job.output_dir.empty()) checkpoint_path = job.output_dir / Checkpoint::kFileName;
   if (job.resume && !checkpoint_path.empty() && std::filesystem::exists(checkpoint_path)) {
     CheckpointInfo saved = Checkpoint::load(checkpoint_path, *network, &optimizer);
-    if (saved.architecture.SerializeAsString() != job.architecture.SerializeAsString()) {
+    if (saved.architecture.SerializeAsString() != architecture_proto.SerializeAsString()) {
       throw CheckpointError("checkpoint " + checkpoint_path.string() +
                             ": holds another architecture than the one to resume ('" +
                             saved.architecture.name() + "')");

@@ -18,7 +18,8 @@ namespace pinas::train {
 // Returns status Completed or StoppedEarly, or Failed with a reason when the
 // loss becomes non-finite (the last good checkpoint is kept). Throws
 // pinas::Error for a bad setup: an unreadable dataset (data::DatasetError
-// naming the file), an architecture that does not fit the dataset, an
+// naming the file), an architecture that does not fit the dataset (one built
+// from a genotype is rebuilt for the dataset's shape instead), an
 // unreadable teacher or resume checkpoint, or a resume checkpoint of another
 // architecture.
 //
