@@ -1,5 +1,8 @@
 #include "search_spaces/model_file.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -47,8 +50,15 @@ T get_little_endian(const std::string& in, std::size_t offset) {
 }  // namespace
 
 std::string encode_model(const pb::Model& model) {
+  // Deterministic so that identical models give identical files (protobuf
+  // map order is otherwise unspecified).
   std::string payload;
-  if (!model.SerializeToString(&payload)) throw ModelFileError("model: protobuf serialization failed");
+  {
+    google::protobuf::io::StringOutputStream stream(&payload);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    if (!model.SerializeToCodedStream(&coded)) throw ModelFileError("model: protobuf serialization failed");
+  }
   std::string out(kMagic, sizeof(kMagic));
   put_little_endian<std::uint32_t>(out, kModelFormatVersion);
   put_little_endian<std::uint64_t>(out, payload.size());

@@ -1,0 +1,257 @@
+// `pinas calibrate`: measures the unit costs of the calibrated PI cost model
+// (cost_models/pi_cost_model.h) on this machine by running real two-party
+// private inferences over loopback TCP, and checks the fitted model against
+// what it measured.
+#include <fmt/format.h>
+#include <google/protobuf/util/json_util.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <exception>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <thread>
+
+#include "cost_models/calibration_fit.h"
+#include "cost_models/pi_cost_model.h"
+#include "crypto/net/tcp_channel.h"
+#include "crypto/net/tcp_listener.h"
+#include "crypto/pi/client_session.h"
+#include "crypto/pi/fixed_point_network.h"
+#include "crypto/pi/random_model.h"
+#include "crypto/pi/server_session.h"
+#include "nas/cli/command_registry.h"
+#include "search_spaces/cost_report.h"
+#include "search_spaces/model_file.h"
+#include "search_spaces/search_space.h"
+
+namespace pinas::cli {
+namespace {
+
+struct CalibrateOptions {
+  unsigned ring_bits = 64;
+  unsigned fractional_bits = 12;
+  unsigned circa = 0;
+  std::string network = "lan";
+  std::string out;
+  int probes_per_space = 2;
+  int size = 16;
+  std::uint64_t seed = 1;
+  bool json = false;
+};
+
+struct Probe {
+  spaces::Architecture architecture;
+  pi::SessionReport server;
+  pi::InferenceResult client;
+  std::int64_t linear_macs = 0;
+};
+
+// One private inference with both parties in this process, over loopback TCP.
+Probe run_probe(spaces::Architecture architecture, const pi::FixedPointConfig& config, std::uint64_t seed) {
+  pi::RandomModelOptions model_options;
+  model_options.seed = seed;
+  const pb::Model model = pi::random_weight_model(architecture.to_proto(), model_options);
+  const pi::FixedPointNetwork network = pi::FixedPointNetwork::compile(model, config);
+  const std::string description = spaces::encode_model(pi::FixedPointNetwork::public_description(model));
+  std::vector<float> pixels(static_cast<std::size_t>(network.input_info().shape.elements()));
+  std::mt19937_64 random(seed);
+  std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
+  for (float& pixel : pixels) pixel = uniform(random);
+
+  Probe probe{std::move(architecture), {}, {}, network.linear_macs()};
+  crypto::TcpListener listener(0);
+  std::exception_ptr server_error;
+  std::thread server([&] {
+    try {
+      auto channel = listener.accept(std::chrono::milliseconds(30000));
+      pi::ServerSession session(network, description, *channel);
+      probe.server = session.run();
+      channel->flush();
+    } catch (...) {
+      server_error = std::current_exception();
+    }
+  });
+  std::exception_ptr client_error;
+  try {
+    auto channel = crypto::TcpChannel::connect("127.0.0.1", listener.port());
+    pi::ClientSession session(*channel);
+    probe.client = session.run(pixels);
+  } catch (...) {
+    client_error = std::current_exception();
+  }
+  server.join();
+  if (server_error) std::rethrow_exception(server_error);
+  if (client_error) std::rethrow_exception(client_error);
+  return probe;
+}
+
+// Correction bytes of one Gilboa product, as crypto/pi's
+// decomposition_cost() counts them for the side it chose.
+std::int64_t correction_bytes(const pi::LinearLayerCost& layer, const pi::FixedPointConfig& config) {
+  const std::int64_t ring = config.ring_bits;
+  const std::int64_t weight_bits = config.effective_weight_bits();
+  const std::int64_t bits_per_use = layer.side == pi::Decomposition::kInput
+                                        ? ring * (ring + 1) / 2
+                                        : weight_bits * ring - weight_bits * (weight_bits - 1) / 2;
+  return layer.macs * bits_per_use / 8;
+}
+
+void add_observations(const Probe& probe, const pi::FixedPointConfig& config,
+                      cost::CalibrationObservations& observations) {
+  const auto& client_layers = probe.client.report.garbled_layers;
+  const auto& server_layers = probe.server.garbled_layers;
+  double garbled_online_bytes = 0, garbled_online_seconds = 0;
+  for (std::size_t i = 0; i < client_layers.size(); ++i) {
+    const pi::GarbledLayerCost& client = client_layers[i];
+    const double server_offline = i < server_layers.size() ? server_layers[i].offline_seconds : 0.0;
+    cost::GarbledObservation observation;
+    observation.kind = client.kind;
+    observation.units = client.elements;
+    if (client.kind == "max_pool") {
+      const auto id = probe.architecture.find(client.node);
+      const std::int64_t kernel = id ? probe.architecture.node(*id).kernel : 0;
+      observation.units = client.elements * std::max<std::int64_t>(1, kernel * kernel - 1);
+    }
+    observation.offline_bytes = static_cast<double>(client.offline_bytes);
+    observation.online_bytes = static_cast<double>(client.online_bytes);
+    observation.offline_seconds = std::max(client.offline_seconds, server_offline);
+    observation.online_seconds = client.online_seconds;
+    garbled_online_bytes += observation.online_bytes;
+    garbled_online_seconds += observation.online_seconds;
+    observations.garbled.push_back(observation);
+  }
+  for (const pi::LinearLayerCost& layer : probe.server.linear_layers) {
+    observations.linear.push_back({static_cast<std::int64_t>(layer.ots), correction_bytes(layer, config),
+                                   layer.macs, static_cast<double>(layer.bytes_sent + layer.bytes_received),
+                                   layer.seconds});
+  }
+  const pi::PhaseCost& online = probe.client.report.online;
+  const auto report = spaces::analyze(probe.architecture);
+  const std::int64_t io_elements =
+      probe.architecture.node(probe.architecture.input_node()).input_shape.elements() + report.output.elements();
+  observations.sessions.push_back(
+      {io_elements, probe.linear_macs,
+       static_cast<double>(online.bytes_sent + online.bytes_received) - garbled_online_bytes,
+       online.seconds - garbled_online_seconds});
+}
+
+std::string describe_host() {
+  char host[256] = {};
+  gethostname(host, sizeof(host) - 1);
+  const std::time_t now = std::time(nullptr);
+  char date[32] = {};
+  std::strftime(date, sizeof(date), "%Y-%m-%d", std::gmtime(&now));
+  return fmt::format("{}, {} cores, {}", host, std::thread::hardware_concurrency(), date);
+}
+
+void calibrate(const CalibrateOptions& options) {
+  pi::FixedPointConfig config;
+  config.ring_bits = options.ring_bits;
+  config.fractional_bits = options.fractional_bits;
+  if (options.circa > 0) {
+    config.relu_mode = pi::ReluMode::kCirca;
+    config.circa_dropped_bits = options.circa;
+  }
+  config.validate();
+  if (options.probes_per_space < 1) throw Error("--probes must be at least 1");
+  if (options.size < 4) throw Error("--size must be at least 4");
+
+  std::vector<Probe> probes;
+  std::mt19937_64 random(options.seed);
+  for (const std::string& name : spaces::search_space_names()) {
+    const auto space = spaces::make_search_space(name);
+    for (int i = 0; i < options.probes_per_space; ++i) {
+      auto architecture = space->build(space->sample(random), {3, options.size, options.size}, 10);
+      if (!options.json) std::cerr << fmt::format("calibrate: probe {} ({})\n", name, architecture.genotype());
+      probes.push_back(run_probe(std::move(architecture), config, options.seed + probes.size()));
+    }
+  }
+  // The unit costs come from every probe's layers; the checks below show how
+  // well the linear model reproduces each probe's totals.
+  cost::CalibrationObservations observations;
+  for (const Probe& probe : probes) add_observations(probe, config, observations);
+
+  pb::PiCalibration calibration;
+  calibration.set_ring_bits(static_cast<int>(config.ring_bits));
+  calibration.set_fractional_bits(static_cast<int>(config.fractional_bits));
+  calibration.set_weight_bits(static_cast<int>(config.effective_weight_bits()));
+  calibration.set_scale_limit(static_cast<int>(config.effective_scale_limit()));
+  calibration.set_circa_truncated_bits(static_cast<int>(options.circa));
+  *calibration.mutable_unit_costs() = cost::fit_unit_costs(observations, options.circa > 0);
+  calibration.set_measured_on(describe_host());
+  calibration.set_source(fmt::format("pinas calibrate, {} probes of {}x{} inputs", probes.size(),
+                                     options.size, options.size));
+
+  // How well the fitted model reproduces each probe (loopback: no network).
+  pb::PiCalibration loopback = calibration;
+  *loopback.mutable_network() = cost::network_preset("loopback");
+  const cost::PiCostModel model(loopback);
+  nlohmann::json checks = nlohmann::json::array();
+  for (const Probe& probe : probes) {
+    const auto estimate = model.estimate(probe.architecture);
+    const auto& report = probe.client.report;
+    const double offline_bytes = static_cast<double>(report.offline.bytes_sent + report.offline.bytes_received);
+    const double online_bytes = static_cast<double>(report.online.bytes_sent + report.online.bytes_received);
+    checks.push_back({{"architecture", probe.architecture.genotype()},
+                      {"relus", spaces::analyze(probe.architecture).relus},
+                      {"offline_bytes", offline_bytes},
+                      {"predicted_offline_bytes", estimate.offline_bytes},
+                      {"online_bytes", online_bytes},
+                      {"predicted_online_bytes", estimate.online_bytes},
+                      {"online_s", report.online.seconds},
+                      {"predicted_online_s", estimate.online_seconds}});
+  }
+  *calibration.mutable_network() = cost::network_preset(options.network);
+  if (!options.out.empty()) cost::save_calibration(calibration, options.out);
+
+  if (options.json) {
+    std::string text;
+    google::protobuf::util::MessageToJsonString(calibration, &text);
+    std::cout << nlohmann::json{{"calibration", nlohmann::json::parse(text)}, {"checks", checks}}.dump(2)
+              << "\n";
+    return;
+  }
+  std::cout << fmt::format("{:<44} {:>8} {:>12} {:>12} {:>11} {:>11} {:>9} {:>9}\n", "probe", "ReLUs",
+                           "offline B", "predicted", "online B", "predicted", "online s", "predicted");
+  for (const auto& check : checks) {
+    std::string name = check["architecture"].get<std::string>();
+    if (name.size() > 44) name = name.substr(0, 41) + "...";
+    std::cout << fmt::format("{:<44} {:>8} {:>12.0f} {:>12.0f} {:>11.0f} {:>11.0f} {:>9.4f} {:>9.4f}\n", name,
+                             check["relus"].get<std::int64_t>(), check["offline_bytes"].get<double>(),
+                             check["predicted_offline_bytes"].get<double>(), check["online_bytes"].get<double>(),
+                             check["predicted_online_bytes"].get<double>(), check["online_s"].get<double>(),
+                             check["predicted_online_s"].get<double>());
+  }
+  const pb::UnitCosts& unit = calibration.unit_costs();
+  std::cout << fmt::format(
+      "\nper ReLU: {:.0f} B offline, {:.0f} B online, {:.2f} us offline, {:.2f} us online\n"
+      "per linear-layer OT: {:.2f} B; per MAC online: {:.2f} ns\n",
+      unit.relu_offline_bytes(), unit.relu_online_bytes(), unit.relu_offline_seconds() * 1e6,
+      unit.relu_online_seconds() * 1e6, unit.linear_offline_bytes_per_ot(),
+      unit.linear_online_seconds_per_mac() * 1e9);
+  if (!options.out.empty()) std::cout << "calibration written to " << options.out << "\n";
+}
+
+const CommandRegistration registration("calibrate", [](CLI::App& app) {
+  auto options = std::make_shared<CalibrateOptions>();
+  CLI::App* command = app.add_subcommand(
+      "calibrate", "Measure the PI cost model's unit costs on this machine with real two-party runs");
+  command->add_option("--ring-bits", options->ring_bits, "ℓ of the protocol")->capture_default_str();
+  command->add_option("--fractional-bits", options->fractional_bits, "f of the protocol")->capture_default_str();
+  command->add_option("--circa", options->circa, "Calibrate Circa's stochastic ReLU dropping K bits (0: exact)");
+  command->add_option("--network", options->network, "Network model stored with it: loopback, lan or wan")
+      ->capture_default_str();
+  command->add_option("--probes", options->probes_per_space, "Random architectures per search space")
+      ->capture_default_str();
+  command->add_option("--size", options->size, "Probe input height and width")->capture_default_str();
+  command->add_option("--seed", options->seed, "Seed of the probe architectures and weights");
+  command->add_option("--out", options->out, "Write the calibration (protobuf text) here");
+  command->add_flag("--json", options->json, "Print the calibration and the checks as JSON");
+  command->callback([options] { calibrate(*options); });
+});
+
+}  // namespace
+}  // namespace pinas::cli
