@@ -19,6 +19,8 @@
 #include "train/architecture_fitting.h"
 #include "train/detail/metrics_json.h"
 #include "train/detail/thread_settings.h"
+#include "crypto/pi/fixed_point_evaluator.h"
+#include "crypto/pi/fixed_point_network.h"
 #include "train/evaluation.h"
 #include "train/model_export.h"
 #include "train/parallel_trainer.h"
@@ -170,7 +172,44 @@ struct EvalOptions {
   int64_t test_subset = 0;
   int64_t batch = 256;
   bool json = false;
+  // The fixed-point path: exactly what private inference computes.
+  bool fixed_point = false;
+  unsigned ring_bits = 64;
+  unsigned fractional_bits = 12;
+  int circa = -1;  // Circa's dropped bits k, simulated; -1: exact ReLUs
+  std::uint64_t seed = 1;
 };
+
+// The test accuracy of the plaintext fixed-point reference, which computes
+// bit for bit what `pinas serve` / `pinas infer` compute (with Circa, its
+// randomized sign test is simulated exactly from `options.seed`).
+double fixed_point_accuracy(const pb::Model& model, const train::data::ImageDataset& test,
+                            const EvalOptions& options, std::string& config_text) {
+  pi::FixedPointConfig config;
+  config.ring_bits = options.ring_bits;
+  config.fractional_bits = options.fractional_bits;
+  if (options.circa >= 0) {
+    config.relu_mode = pi::ReluMode::kCirca;
+    config.circa_dropped_bits = static_cast<unsigned>(options.circa);
+  }
+  config.validate();
+  const pi::FixedPointNetwork network = pi::FixedPointNetwork::compile(model, config);
+  config_text = config.to_string();
+  std::size_t correct = 0;
+  std::vector<float> pixels;
+  for (std::size_t i = 0; i < test.size(); ++i) {
+    const auto image = test.image(i);
+    pixels.assign(image.size(), 0.0f);
+    for (std::size_t j = 0; j < image.size(); ++j) pixels[j] = static_cast<float>(image[j]) / 255.0f;
+    const auto input = network.quantize_input(pixels);
+    const auto tensors = options.circa >= 0 ? pi::simulate_circa_tensors(network, input, options.seed + i)
+                                            : pi::evaluate_fixed_point_tensors(network, input);
+    const auto logits = network.dequantize_output(tensors[network.output_tensor()]);
+    const auto best = std::max_element(logits.begin(), logits.end()) - logits.begin();
+    correct += best == test.labels[i] ? 1 : 0;
+  }
+  return test.size() == 0 ? 0.0 : static_cast<double>(correct) / static_cast<double>(test.size());
+}
 
 // `pinas eval`: the plaintext accuracy of a model file. Other evaluation modes
 // (the fixed-point path of private inference) add options here and branch in
@@ -186,7 +225,10 @@ void run_eval(const EvalOptions& options) {
   normalization.mean.assign(model.input_normalization().mean().begin(), model.input_normalization().mean().end());
   normalization.std.assign(model.input_normalization().std().begin(), model.input_normalization().std().end());
   if (normalization.mean.empty()) normalization = data->normalization;
-  const double accuracy = train::evaluate_accuracy(*network, *data->test, normalization, options.batch);
+  std::string config_text;
+  const double accuracy = options.fixed_point
+                              ? fixed_point_accuracy(model, *data->test, options, config_text)
+                              : train::evaluate_accuracy(*network, *data->test, normalization, options.batch);
   if (options.json) {
     json output = {{"model", options.model},
                    {"architecture", model.architecture().name()},
@@ -194,10 +236,12 @@ void run_eval(const EvalOptions& options) {
                    {"images", data->test->size()},
                    {"test_accuracy", accuracy},
                    {"relus", spaces::analyze(network->architecture()).relus}};
+    if (options.fixed_point) output["fixed_point"] = config_text;
     std::cout << output.dump(2) << "\n";
   } else {
-    std::cout << fmt::format("{}: test accuracy {:.2f}% on {} images of {}\n", options.model, 100 * accuracy,
-                             data->test->size(), data->info.name);
+    std::cout << fmt::format("{}: {}test accuracy {:.2f}% on {} images of {}\n", options.model,
+                             options.fixed_point ? "fixed-point (" + config_text + ") " : std::string(),
+                             100 * accuracy, data->test->size(), data->info.name);
   }
 }
 
@@ -209,6 +253,13 @@ void register_eval(CLI::App& app) {
   command->add_option("--test-subset", options->test_subset, "Test on the first N test images only");
   command->add_option("--batch", options->batch, "Batch size")->capture_default_str();
   command->add_flag("--json", options->json, "Print the result as JSON");
+  command->add_flag("--fixed-point", options->fixed_point,
+                    "Evaluate the fixed-point program private inference runs, bit for bit");
+  command->add_option("--ring-bits", options->ring_bits, "With --fixed-point: ring bits ℓ")->capture_default_str();
+  command->add_option("--fractional-bits", options->fractional_bits, "With --fixed-point: fractional bits f")
+      ->capture_default_str();
+  command->add_option("--circa", options->circa, "With --fixed-point: simulate Circa's ReLU dropping K bits");
+  command->add_option("--seed", options->seed, "With --circa: seed of the simulated shares");
   command->callback([options] { run_eval(*options); });
 }
 

@@ -39,6 +39,12 @@ add_test(NAME cli_eval_json COMMAND pinas eval ${PINAS_TRAIN_CLI_DIR}/model.pb -
 set_tests_properties(cli_eval_json PROPERTIES FIXTURES_REQUIRED pinas_train_model
   PASS_REGULAR_EXPRESSION "\"test_accuracy\": 0\\.[0-9]+")
 
+# The fixed-point reference of private inference on the trained model.
+add_test(NAME cli_eval_fixed_point
+         COMMAND pinas eval ${PINAS_TRAIN_CLI_DIR}/model.pb --test-subset 200 --fixed-point --json)
+set_tests_properties(cli_eval_fixed_point PROPERTIES FIXTURES_REQUIRED pinas_train_model
+  PASS_REGULAR_EXPRESSION "\"fixed_point\": \"ring=64 f=12.*\"test_accuracy\": 0\\.[0-9]+|\"test_accuracy\": 0\\.[0-9]+.*\"fixed_point\": \"ring=64")
+
 add_test(NAME cli_train_kill_and_resume
          COMMAND bash ${PINAS_TRAIN_FIXTURES}/kill_and_resume.sh $<TARGET_FILE:pinas>
                  ${PINAS_TRAIN_FIXTURES}/tiny_cryptonas.genotype.txt)
