@@ -71,5 +71,5 @@ pinas_train_error_test(cli_eval_unreadable_model "/nonexistent/model.pb"
   eval /nonexistent/model.pb --data fashion-mnist)
 file(WRITE ${PINAS_TRAIN_CLI_DIR}/garbage.pb "PINASMDL garbage")
 pinas_train_error_test(cli_eval_corrupt_model "garbage.pb" eval ${PINAS_TRAIN_CLI_DIR}/garbage.pb)
-pinas_train_error_test(cli_export_missing_checkpoint "checkpoint.pt"
+pinas_train_error_test(cli_export_missing_checkpoint "no-such-run"
   export ${PINAS_TRAIN_CLI_DIR}/no-such-run --out ${PINAS_TRAIN_CLI_DIR}/none.pb)
