@@ -34,7 +34,7 @@ set_tests_properties(cli.nas.status PROPERTIES FIXTURES_REQUIRED nas_synthetic
   PASS_REGULAR_EXPRESSION "finished.*trained 40 of 40 trials.*best so far")
 add_test(NAME cli.nas.top COMMAND $<TARGET_FILE:pinas> top ${NAS_CLI_WORK}/synthetic --k 3)
 set_tests_properties(cli.nas.top PROPERTIES FIXTURES_REQUIRED nas_synthetic
-  PASS_REGULAR_EXPRESSION "trial +ReLUs +MACs +val acc +test acc +genotype\n( +[0-9]+ +[0-9,]+ +[0-9,]+ +0\\.[0-9]+ +0\\.[0-9]+ +synthetic:[-0-9]+\n){3}")
+  PASS_REGULAR_EXPRESSION "trial +ReLUs +MACs +val acc +test acc +genotype\n( +[0-9]+ +[0-9,]+ +[0-9,]+ +0\\.[0-9]+ +0\\.[0-9]+ +synthetic:[-0-9]+\n)( +[0-9]+ +[0-9,]+ +[0-9,]+ +0\\.[0-9]+ +0\\.[0-9]+ +synthetic:[-0-9]+\n)( +[0-9]+ +[0-9,]+ +[0-9,]+ +0\\.[0-9]+ +0\\.[0-9]+ +synthetic:[-0-9]+\n)")
 add_test(NAME cli.nas.pareto_json COMMAND $<TARGET_FILE:pinas> pareto ${NAS_CLI_WORK}/synthetic --json
          --plot ${NAS_CLI_WORK}/synthetic/front.svg)
 set_tests_properties(cli.nas.pareto_json PROPERTIES FIXTURES_REQUIRED nas_synthetic
