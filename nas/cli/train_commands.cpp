@@ -11,7 +11,9 @@
 #include <random>
 #include <thread>
 
+#include "crypto/pi/fixed_point_network.h"
 #include "nas/cli/command_registry.h"
+#include "nas/cli/fixed_point_options.h"
 #include "search_spaces/cost_report.h"
 #include "search_spaces/model_file.h"
 #include "search_spaces/presets.h"
@@ -19,8 +21,6 @@
 #include "train/architecture_fitting.h"
 #include "train/detail/metrics_json.h"
 #include "train/detail/thread_settings.h"
-#include "crypto/pi/fixed_point_evaluator.h"
-#include "crypto/pi/fixed_point_network.h"
 #include "train/evaluation.h"
 #include "train/model_export.h"
 #include "train/parallel_trainer.h"
@@ -59,8 +59,8 @@ struct TrainOptions {
   bool quiet = false;
 };
 
-train::TrainingDataRequest data_request(const std::string& spec, double validation_fraction, int64_t subset,
-                                        int64_t test_subset) {
+train::TrainingDataRequest data_request(const std::string& spec, double validation_fraction,
+                                        int64_t subset, int64_t test_subset) {
   train::TrainingDataRequest request;
   request.spec = spec;
   request.validation_fraction = validation_fraction;
@@ -72,7 +72,8 @@ train::TrainingDataRequest data_request(const std::string& spec, double validati
 void run_train(const TrainOptions& options) {
   auto data = train::load_training_data(
       data_request(options.data, options.validation_fraction, options.subset, options.test_subset));
-  const auto architecture = train::fit_architecture(spaces::load_architecture(options.architecture), data->info);
+  const auto architecture =
+      train::fit_architecture(spaces::load_architecture(options.architecture), data->info);
   train::TrainingJob job;
   job.name = architecture.name();
   job.architecture = architecture.to_proto();
@@ -108,43 +109,66 @@ void run_train(const TrainOptions& options) {
     output["output_dir"] = job.output_dir.string();
     std::cout << output.dump(2) << "\n";
   } else {
-    std::cout << fmt::format("{}: {} after {} epochs, test accuracy {}, val accuracy {}, {} ReLUs, {:.0f} images/s, "
-                             "{:.1f} s; checkpoint in {}\n",
-                             result.name, train::to_string(result.status), result.epochs_completed,
-                             std::isfinite(result.test_accuracy) ? fmt::format("{:.2f}%", 100 * result.test_accuracy)
-                                                                 : "n/a",
-                             std::isfinite(result.val_accuracy) ? fmt::format("{:.2f}%", 100 * result.val_accuracy)
-                                                                : "n/a",
-                             result.relus, result.images_per_s, result.wall_seconds, job.output_dir.string());
+    std::cout << fmt::format(
+        "{}: {} after {} epochs, test accuracy {}, val accuracy {}, {} ReLUs, {:.0f} images/s, "
+        "{:.1f} s; checkpoint in {}\n",
+        result.name, train::to_string(result.status), result.epochs_completed,
+        std::isfinite(result.test_accuracy) ? fmt::format("{:.2f}%", 100 * result.test_accuracy)
+                                            : "n/a",
+        std::isfinite(result.val_accuracy) ? fmt::format("{:.2f}%", 100 * result.val_accuracy)
+                                           : "n/a",
+        result.relus, result.images_per_s, result.wall_seconds, job.output_dir.string());
   }
-  if (result.status == train::TrainingStatus::Failed) throw Error("training failed: " + result.failure_reason);
+  if (result.status == train::TrainingStatus::Failed)
+    throw Error("training failed: " + result.failure_reason);
 }
 
 void register_train(CLI::App& app) {
   auto options = std::make_shared<TrainOptions>();
-  CLI::App* command = app.add_subcommand("train", "Train an architecture on a dataset, then test it");
-  command->add_option("architecture", options->architecture, "Preset name or architecture/genotype/model file")
+  CLI::App* command =
+      app.add_subcommand("train", "Train an architecture on a dataset, then test it");
+  command
+      ->add_option("architecture", options->architecture,
+                   "Preset name or architecture/genotype/model file")
       ->required();
-  command->add_option("--data", options->data, "fashion-mnist | cifar10:DIR | cifar100:DIR | folder:DIR")
+  command
+      ->add_option("--data", options->data,
+                   "fashion-mnist | cifar10:DIR | cifar100:DIR | folder:DIR")
       ->capture_default_str();
-  command->add_option("--epochs", options->epochs, "Epochs")->capture_default_str()->check(CLI::PositiveNumber);
-  command->add_option("--batch", options->batch, "Batch size")->capture_default_str()->check(CLI::PositiveNumber);
-  command->add_option("--lr", options->learning_rate, "Peak learning rate (cosine schedule)")->capture_default_str();
-  command->add_option("--momentum", options->momentum, "SGD momentum (Nesterov)")->capture_default_str();
-  command->add_option("--weight-decay", options->weight_decay, "Weight decay")->capture_default_str();
+  command->add_option("--epochs", options->epochs, "Epochs")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  command->add_option("--batch", options->batch, "Batch size")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  command->add_option("--lr", options->learning_rate, "Peak learning rate (cosine schedule)")
+      ->capture_default_str();
+  command->add_option("--momentum", options->momentum, "SGD momentum (Nesterov)")
+      ->capture_default_str();
+  command->add_option("--weight-decay", options->weight_decay, "Weight decay")
+      ->capture_default_str();
   command->add_option("--warmup", options->warmup, "Linear warmup epochs")->capture_default_str();
-  command->add_option("--label-smoothing", options->label_smoothing, "Label smoothing")->capture_default_str();
-  command->add_option("--clip", options->clip, "Gradient-norm clipping (0: off)")->capture_default_str();
-  command->add_option("--val-fraction", options->validation_fraction, "Validation fraction of the training set")
+  command->add_option("--label-smoothing", options->label_smoothing, "Label smoothing")
       ->capture_default_str();
-  command->add_option("--teacher", options->teacher, "Checkpoint (or training folder) to distil from");
-  command->add_option("--kd-weight", options->distillation_weight, "Distillation weight")->capture_default_str();
-  command->add_option("--kd-temperature", options->distillation_temperature, "Distillation temperature")
+  command->add_option("--clip", options->clip, "Gradient-norm clipping (0: off)")
+      ->capture_default_str();
+  command
+      ->add_option("--val-fraction", options->validation_fraction,
+                   "Validation fraction of the training set")
+      ->capture_default_str();
+  command->add_option("--teacher", options->teacher,
+                      "Checkpoint (or training folder) to distil from");
+  command->add_option("--kd-weight", options->distillation_weight, "Distillation weight")
+      ->capture_default_str();
+  command
+      ->add_option("--kd-temperature", options->distillation_temperature,
+                   "Distillation temperature")
       ->capture_default_str();
   command->add_option("--out", options->out, "Output folder (default runs/<architecture>)");
   command->add_option("--seed", options->seed, "Seed")->capture_default_str();
   command->add_option("--subset", options->subset, "Train on the first N training images only");
-  command->add_option("--test-subset", options->test_subset, "Test on the first N test images only");
+  command->add_option("--test-subset", options->test_subset,
+                      "Test on the first N test images only");
   command->add_option("--threads", options->threads, "Intra-op threads (0: LibTorch's default)");
   command->add_flag("--resume", options->resume, "Continue from the output folder's checkpoint");
   command->add_flag("--no-augment", options->no_augment, "Turn off training augmentation");
@@ -156,13 +180,14 @@ void register_train(CLI::App& app) {
 void register_export(CLI::App& app) {
   auto directory = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
-  CLI::App* command = app.add_subcommand("export", "Write a training folder's model file (IR + weights)");
+  CLI::App* command =
+      app.add_subcommand("export", "Write a training folder's model file (IR + weights)");
   command->add_option("dir", *directory, "Training output folder (or checkpoint file)")->required();
   command->add_option("--out", *out, "Model file to write")->required();
   command->callback([directory, out] {
     const auto model = train::export_checkpoint(train::Checkpoint::resolve(*directory), *out);
-    std::cout << fmt::format("wrote {} ({}, {} nodes with parameters)\n", *out, model.architecture().name(),
-                             model.parameters_size());
+    std::cout << fmt::format("wrote {} ({}, {} nodes with parameters)\n", *out,
+                             model.architecture().name(), model.parameters_size());
   });
 }
 
@@ -174,10 +199,9 @@ struct EvalOptions {
   bool json = false;
   // The fixed-point path: exactly what private inference computes.
   bool fixed_point = false;
-  unsigned ring_bits = 64;
-  unsigned fractional_bits = 12;
-  int circa = -1;  // Circa's dropped bits k, simulated; -1: exact ReLUs
+  FixedPointOptions fixed;  // ℓ, f, and Circa's k (simulated)
   std::uint64_t seed = 1;
+  unsigned threads = 0;  // fixed-point evaluation threads; 0: one per core
 };
 
 // The test accuracy of the plaintext fixed-point reference, which computes
@@ -185,30 +209,21 @@ struct EvalOptions {
 // randomized sign test is simulated exactly from `options.seed`).
 double fixed_point_accuracy(const pb::Model& model, const train::data::ImageDataset& test,
                             const EvalOptions& options, std::string& config_text) {
-  pi::FixedPointConfig config;
-  config.ring_bits = options.ring_bits;
-  config.fractional_bits = options.fractional_bits;
-  if (options.circa >= 0) {
-    config.relu_mode = pi::ReluMode::kCirca;
-    config.circa_dropped_bits = static_cast<unsigned>(options.circa);
-  }
-  config.validate();
+  const pi::FixedPointConfig config = options.fixed.config();
   const pi::FixedPointNetwork network = pi::FixedPointNetwork::compile(model, config);
   config_text = config.to_string();
-  std::size_t correct = 0;
-  std::vector<float> pixels;
-  for (std::size_t i = 0; i < test.size(); ++i) {
-    const auto image = test.image(i);
-    pixels.assign(image.size(), 0.0f);
-    for (std::size_t j = 0; j < image.size(); ++j) pixels[j] = static_cast<float>(image[j]) / 255.0f;
-    const auto input = network.quantize_input(pixels);
-    const auto tensors = options.circa >= 0 ? pi::simulate_circa_tensors(network, input, options.seed + i)
-                                            : pi::evaluate_fixed_point_tensors(network, input);
-    const auto logits = network.dequantize_output(tensors[network.output_tensor()]);
-    const auto best = std::max_element(logits.begin(), logits.end()) - logits.begin();
-    correct += best == test.labels[i] ? 1 : 0;
-  }
-  return test.size() == 0 ? 0.0 : static_cast<double>(correct) / static_cast<double>(test.size());
+  const auto measured = measure_fixed_point_accuracy(
+      network, test.size(),
+      [&](std::size_t i) {
+        const auto image = test.image(i);
+        std::vector<float> pixels(image.size());
+        for (std::size_t j = 0; j < image.size(); ++j)
+          pixels[j] = static_cast<float>(image[j]) / 255.0f;
+        return pixels;
+      },
+      [&](std::size_t i) { return static_cast<std::int64_t>(test.labels[i]); }, options.seed,
+      options.threads);
+  return measured.accuracy();
 }
 
 // `pinas eval`: the plaintext accuracy of a model file. Other evaluation modes
@@ -222,26 +237,28 @@ void run_eval(const EvalOptions& options) {
   auto data = train::load_training_data(data_request(spec, 0.0, 1, options.test_subset));
   train::check_architecture_fits(network->architecture(), data->info);
   train::data::Normalization normalization;
-  normalization.mean.assign(model.input_normalization().mean().begin(), model.input_normalization().mean().end());
-  normalization.std.assign(model.input_normalization().std().begin(), model.input_normalization().std().end());
+  normalization.mean.assign(model.input_normalization().mean().begin(),
+                            model.input_normalization().mean().end());
+  normalization.std.assign(model.input_normalization().std().begin(),
+                           model.input_normalization().std().end());
   if (normalization.mean.empty()) normalization = data->normalization;
   std::string config_text;
-  const double accuracy = options.fixed_point
-                              ? fixed_point_accuracy(model, *data->test, options, config_text)
-                              : train::evaluate_accuracy(*network, *data->test, normalization, options.batch);
+  const double accuracy =
+      options.fixed_point
+          ? fixed_point_accuracy(model, *data->test, options, config_text)
+          : train::evaluate_accuracy(*network, *data->test, normalization, options.batch);
   if (options.json) {
-    json output = {{"model", options.model},
-                   {"architecture", model.architecture().name()},
-                   {"dataset", data->info.name},
-                   {"images", data->test->size()},
-                   {"test_accuracy", accuracy},
-                   {"relus", spaces::analyze(network->architecture()).relus}};
+    json output = {
+        {"model", options.model},     {"architecture", model.architecture().name()},
+        {"dataset", data->info.name}, {"images", data->test->size()},
+        {"test_accuracy", accuracy},  {"relus", spaces::analyze(network->architecture()).relus}};
     if (options.fixed_point) output["fixed_point"] = config_text;
     std::cout << output.dump(2) << "\n";
   } else {
-    std::cout << fmt::format("{}: {}test accuracy {:.2f}% on {} images of {}\n", options.model,
-                             options.fixed_point ? "fixed-point (" + config_text + ") " : std::string(),
-                             100 * accuracy, data->test->size(), data->info.name);
+    std::cout << fmt::format(
+        "{}: {}test accuracy {:.2f}% on {} images of {}\n", options.model,
+        options.fixed_point ? "fixed-point (" + config_text + ") " : std::string(), 100 * accuracy,
+        data->test->size(), data->info.name);
   }
 }
 
@@ -250,19 +267,18 @@ void register_eval(CLI::App& app) {
   CLI::App* command = app.add_subcommand("eval", "Measure a model file's test accuracy");
   command->add_option("model", options->model, "Model file (pinas export)")->required();
   command->add_option("--data", options->data, "Data spec (default: the model's dataset)");
-  command->add_option("--test-subset", options->test_subset, "Test on the first N test images only");
+  command->add_option("--test-subset", options->test_subset,
+                      "Test on the first N test images only");
   command->add_option("--batch", options->batch, "Batch size")->capture_default_str();
   command->add_flag("--json", options->json, "Print the result as JSON");
   command->add_flag("--fixed-point", options->fixed_point,
                     "Evaluate the fixed-point program private inference runs, bit for bit");
-  command->add_option("--ring-bits", options->ring_bits, "With --fixed-point: ring bits ℓ")->capture_default_str();
-  command->add_option("--fractional-bits", options->fractional_bits, "With --fixed-point: fractional bits f")
-      ->capture_default_str();
-  command->add_option("--circa", options->circa, "With --fixed-point: simulate Circa's ReLU dropping K bits");
+  add_fixed_point_options(command, options->fixed);
   command->add_option("--seed", options->seed, "With --circa: seed of the simulated shares");
+  command->add_option("--threads", options->threads,
+                      "With --fixed-point: images evaluated in parallel (default: one per core)");
   command->callback([options] { run_eval(*options); });
 }
-
 
 // `pinas bench train-throughput`: forward+backward images/s of one
 // architecture on synthetic batches (the figure experiments/throughput
@@ -293,7 +309,8 @@ void run_throughput(const ThroughputOptions& options) {
   const auto& shape = architecture.node(architecture.input_node()).input_shape;
   const auto classes = spaces::analyze(architecture).output.elements();
   auto generator = at::detail::createCPUGenerator(7);
-  const auto images = torch::randn({options.batch, shape.channels, shape.height, shape.width}, generator);
+  const auto images =
+      torch::randn({options.batch, shape.channels, shape.height, shape.width}, generator);
   const auto labels = torch::randint(classes, {options.batch}, generator);
   auto step = [&] {
     network->zero_grad();
@@ -303,16 +320,22 @@ void run_throughput(const ThroughputOptions& options) {
   for (int i = 0; i < options.warmup; ++i) step();
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < options.steps; ++i) step();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double images_per_s = static_cast<double>(options.steps * options.batch) / seconds;
   if (options.json) {
-    std::cout << json{{"architecture", architecture.name()}, {"batch", options.batch}, {"steps", options.steps},
-                      {"threads", at::get_num_threads()}, {"seconds", seconds}, {"images_per_s", images_per_s}}
+    std::cout << json{{"architecture", architecture.name()},
+                      {"batch", options.batch},
+                      {"steps", options.steps},
+                      {"threads", at::get_num_threads()},
+                      {"seconds", seconds},
+                      {"images_per_s", images_per_s}}
                      .dump(2)
               << "\n";
   } else {
-    std::cout << fmt::format("{}: {:.1f} images/s forward+backward (batch {}, {} steps, {} threads)\n",
-                             architecture.name(), images_per_s, options.batch, options.steps, at::get_num_threads());
+    std::cout << fmt::format(
+        "{}: {:.1f} images/s forward+backward (batch {}, {} steps, {} threads)\n",
+        architecture.name(), images_per_s, options.batch, options.steps, at::get_num_threads());
   }
 }
 
@@ -330,7 +353,8 @@ struct ParallelBenchOptions {
 };
 
 void run_parallel_bench(const ParallelBenchOptions& options) {
-  const int cores = options.cores > 0 ? options.cores : static_cast<int>(std::thread::hardware_concurrency());
+  const int cores =
+      options.cores > 0 ? options.cores : static_cast<int>(std::thread::hardware_concurrency());
   auto space = spaces::make_search_space("cryptonas");
   std::mt19937_64 random(options.seed);
   auto data = train::load_training_data(data_request("fashion-mnist", 0.01, options.subset, 500));
@@ -352,7 +376,8 @@ void run_parallel_bench(const ParallelBenchOptions& options) {
   }
   int64_t images = 0;
   for (const auto& job : jobs) {
-    images += job.epochs * (static_cast<int64_t>(data->train->size()) / job.hyperparameters.batch_size) *
+    images += job.epochs *
+              (static_cast<int64_t>(data->train->size()) / job.hyperparameters.batch_size) *
               job.hyperparameters.batch_size;
   }
   auto clock = [] { return std::chrono::steady_clock::now(); };
@@ -360,9 +385,11 @@ void run_parallel_bench(const ParallelBenchOptions& options) {
   for (auto job : jobs) {
     job.threads = cores;
     const auto result = train::run_training(job);
-    if (result.status != train::TrainingStatus::Completed) throw Error("benchmark: " + result.failure_reason);
+    if (result.status != train::TrainingStatus::Completed)
+      throw Error("benchmark: " + result.failure_reason);
   }
-  const double sequential_seconds = std::chrono::duration<double>(clock() - sequential_start).count();
+  const double sequential_seconds =
+      std::chrono::duration<double>(clock() - sequential_start).count();
   train::ParallelTrainerOptions parallel_options;
   parallel_options.cores = cores;
   train::ParallelTrainer trainer(parallel_options);
@@ -370,7 +397,8 @@ void run_parallel_bench(const ParallelBenchOptions& options) {
   const auto results = trainer.train(jobs);
   const double parallel_seconds = std::chrono::duration<double>(clock() - parallel_start).count();
   for (const auto& result : results) {
-    if (result.status != train::TrainingStatus::Completed) throw Error("benchmark: " + result.failure_reason);
+    if (result.status != train::TrainingStatus::Completed)
+      throw Error("benchmark: " + result.failure_reason);
   }
   const double sequential_rate = static_cast<double>(images) / sequential_seconds;
   const double parallel_rate = static_cast<double>(images) / parallel_seconds;
@@ -387,35 +415,45 @@ void run_parallel_bench(const ParallelBenchOptions& options) {
   if (options.json) {
     std::cout << output.dump(2) << "\n";
   } else {
-    std::cout << fmt::format("{} candidates on {} cores: one after another {:.0f} images/s, at once {:.0f} images/s "
-                             "({} slots x {} threads): ratio {:.2f}\n",
-                             options.candidates, cores, sequential_rate, parallel_rate, trainer.slots(options.candidates),
-                             trainer.threads_per_slot(options.candidates), parallel_rate / sequential_rate);
+    std::cout << fmt::format(
+        "{} candidates on {} cores: one after another {:.0f} images/s, at once {:.0f} images/s "
+        "({} slots x {} threads): ratio {:.2f}\n",
+        options.candidates, cores, sequential_rate, parallel_rate,
+        trainer.slots(options.candidates), trainer.threads_per_slot(options.candidates),
+        parallel_rate / sequential_rate);
   }
 }
 
 void register_bench(CLI::App& app) {
   CLI::App* bench = subcommand_group(app, "bench", "Benchmarks");
   auto throughput = std::make_shared<ThroughputOptions>();
-  CLI::App* command = bench->add_subcommand("train-throughput", "Forward+backward images/s of one architecture");
-  command->add_option("architecture", throughput->architecture, "Preset or file")->capture_default_str();
+  CLI::App* command =
+      bench->add_subcommand("train-throughput", "Forward+backward images/s of one architecture");
+  command->add_option("architecture", throughput->architecture, "Preset or file")
+      ->capture_default_str();
   command->add_option("--batch", throughput->batch, "Batch size")->capture_default_str();
   command->add_option("--steps", throughput->steps, "Timed steps")->capture_default_str();
   command->add_option("--warmup", throughput->warmup, "Untimed steps first")->capture_default_str();
   command->add_option("--threads", throughput->threads, "Intra-op threads (0: default)");
-  command->add_option("--dump-architecture", throughput->dump_architecture, "Write the architecture as JSON");
+  command->add_option("--dump-architecture", throughput->dump_architecture,
+                      "Write the architecture as JSON");
   command->add_flag("--json", throughput->json, "Print JSON");
   command->callback([throughput] { run_throughput(*throughput); });
 
   auto parallel = std::make_shared<ParallelBenchOptions>();
   CLI::App* parallel_command =
       bench->add_subcommand("parallel-training", "Parallel trainer vs one candidate after another");
-  parallel_command->add_option("--candidates", parallel->candidates, "Candidates")->capture_default_str();
+  parallel_command->add_option("--candidates", parallel->candidates, "Candidates")
+      ->capture_default_str();
   parallel_command->add_option("--cores", parallel->cores, "Cores (0: all)");
-  parallel_command->add_option("--epochs", parallel->epochs, "Epochs per candidate")->capture_default_str();
-  parallel_command->add_option("--subset", parallel->subset, "Training images")->capture_default_str();
-  parallel_command->add_option("--channels", parallel->channels, "Channels of the candidates")->capture_default_str();
-  parallel_command->add_option("--seed", parallel->seed, "Seed of the sampled candidates")->capture_default_str();
+  parallel_command->add_option("--epochs", parallel->epochs, "Epochs per candidate")
+      ->capture_default_str();
+  parallel_command->add_option("--subset", parallel->subset, "Training images")
+      ->capture_default_str();
+  parallel_command->add_option("--channels", parallel->channels, "Channels of the candidates")
+      ->capture_default_str();
+  parallel_command->add_option("--seed", parallel->seed, "Seed of the sampled candidates")
+      ->capture_default_str();
   parallel_command->add_flag("--json", parallel->json, "Print JSON");
   parallel_command->callback([parallel] { run_parallel_bench(*parallel); });
 }

@@ -4,6 +4,34 @@
 
 namespace pinas::pi::detail {
 
+namespace {
+
+// Output pixels are processed in blocks of this many so that the unfolded
+// input block (input channels per group × k² rows) stays cache-sized.
+constexpr std::int64_t kPixelBlock = 256;
+
+// out_c[p] += w_c · row[p] for four output channels c: the row is loaded once
+// for four channels. (An AVX-512DQ build of this loop, with its native 64-bit
+// multiply, measured 2x slower on the development machine, so there is none.)
+void accumulate_four(std::uint64_t* __restrict out0, std::uint64_t* __restrict out1,
+                     std::uint64_t* __restrict out2, std::uint64_t* __restrict out3,
+                     const std::uint64_t* __restrict row, std::uint64_t w0, std::uint64_t w1,
+                     std::uint64_t w2, std::uint64_t w3, std::int64_t count) {
+  for (std::int64_t p = 0; p < count; ++p) {
+    const std::uint64_t x = row[p];
+    out0[p] += w0 * x;
+    out1[p] += w1 * x;
+    out2[p] += w2 * x;
+    out3[p] += w3 * x;
+  }
+}
+
+}  // namespace
+
+// An im2col formulation: the input patch of each output pixel is unfolded
+// into rows of `columns` (zero where the window hangs over the padding), so
+// that the multiply-accumulate runs over long contiguous rows and
+// vectorizes. Wrapping uint64 arithmetic is exact modulo 2^ℓ.
 void convolve(const ConvGeometry& g, std::span<const std::uint64_t> weights,
               std::span<const std::uint64_t> input, std::span<std::uint64_t> output,
               const Ring& ring) {
@@ -11,29 +39,56 @@ void convolve(const ConvGeometry& g, std::span<const std::uint64_t> weights,
   const std::int64_t in_per_group = g.input_channels_per_group();
   const std::int64_t out_per_group = g.output_channels_per_group();
   const std::int64_t in_h = g.input.height, in_w = g.input.width;
-  const std::int64_t out_h = g.output.height, out_w = g.output.width;
+  const std::int64_t out_w = g.output.width;
+  const std::int64_t pixels = g.output.height * out_w;
   const std::int64_t k = g.kernel;
-  for (std::int64_t o = 0; o < g.output.channels; ++o) {
-    const std::int64_t group = o / out_per_group;
-    std::uint64_t* out = output.data() + o * out_h * out_w;
-    for (std::int64_t ci = 0; ci < in_per_group; ++ci) {
-      const std::uint64_t* in = input.data() + (group * in_per_group + ci) * in_h * in_w;
-      for (std::int64_t ky = 0; ky < k; ++ky) {
-        for (std::int64_t kx = 0; kx < k; ++kx) {
-          const std::uint64_t w = weights[((o * in_per_group + ci) * k + ky) * k + kx];
-          if (w == 0) continue;
-          for (std::int64_t oy = 0; oy < out_h; ++oy) {
-            const std::int64_t iy = oy * g.stride - g.padding + ky * g.dilation;
-            if (iy < 0 || iy >= in_h) continue;
-            const std::uint64_t* in_row = in + iy * in_w;
-            std::uint64_t* out_row = out + oy * out_w;
-            const std::int64_t x_offset = kx * g.dilation - g.padding;
-            for (std::int64_t ox = 0; ox < out_w; ++ox) {
-              const std::int64_t ix = ox * g.stride + x_offset;
-              if (ix < 0 || ix >= in_w) continue;
-              out_row[ox] += w * in_row[ix];
+  const std::int64_t patch = in_per_group * k * k;
+  const std::int64_t groups = g.output.channels / out_per_group;
+  std::vector<std::uint64_t> columns(
+      static_cast<std::size_t>(patch * std::min(pixels, kPixelBlock)));
+  for (std::int64_t group = 0; group < groups; ++group) {
+    for (std::int64_t first = 0; first < pixels; first += kPixelBlock) {
+      const std::int64_t count = std::min(kPixelBlock, pixels - first);
+      for (std::int64_t ci = 0; ci < in_per_group; ++ci) {
+        const std::uint64_t* in = input.data() + (group * in_per_group + ci) * in_h * in_w;
+        for (std::int64_t ky = 0; ky < k; ++ky) {
+          for (std::int64_t kx = 0; kx < k; ++kx) {
+            std::uint64_t* row = columns.data() + ((ci * k + ky) * k + kx) * count;
+            for (std::int64_t p = 0; p < count; ++p) {
+              const std::int64_t oy = (first + p) / out_w, ox = (first + p) % out_w;
+              const std::int64_t iy = oy * g.stride - g.padding + ky * g.dilation;
+              const std::int64_t ix = ox * g.stride - g.padding + kx * g.dilation;
+              row[p] = (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) ? 0 : in[iy * in_w + ix];
             }
           }
+        }
+      }
+      // Four output channels at a time: each unfolded row is loaded once per four.
+      const std::int64_t first_channel = group * out_per_group,
+                         end_channel = first_channel + out_per_group;
+      std::int64_t o = first_channel;
+      for (; o + 4 <= end_channel; o += 4) {
+        std::uint64_t* out0 = output.data() + o * pixels + first;
+        std::uint64_t* out1 = out0 + pixels;
+        std::uint64_t* out2 = out1 + pixels;
+        std::uint64_t* out3 = out2 + pixels;
+        const std::uint64_t* w = weights.data() + o * patch;
+        for (std::int64_t j = 0; j < patch; ++j) {
+          const std::uint64_t w0 = w[j], w1 = w[patch + j], w2 = w[2 * patch + j],
+                              w3 = w[3 * patch + j];
+          if ((w0 | w1 | w2 | w3) == 0) continue;
+          accumulate_four(out0, out1, out2, out3, columns.data() + j * count, w0, w1, w2, w3,
+                          count);
+        }
+      }
+      for (; o < end_channel; ++o) {
+        std::uint64_t* out = output.data() + o * pixels + first;
+        const std::uint64_t* w = weights.data() + o * patch;
+        for (std::int64_t j = 0; j < patch; ++j) {
+          if (w[j] == 0) continue;
+          const std::uint64_t weight = w[j];
+          const std::uint64_t* row = columns.data() + j * count;
+          for (std::int64_t p = 0; p < count; ++p) out[p] += weight * row[p];
         }
       }
     }

@@ -1,0 +1,76 @@
+#include "nas/cli/fixed_point_options.h"
+
+#include <algorithm>
+#include <exception>
+#include <thread>
+
+#include "crypto/pi/fixed_point_evaluator.h"
+
+namespace pinas::cli {
+
+pi::FixedPointConfig FixedPointOptions::config() const {
+  pi::FixedPointConfig config;
+  config.ring_bits = ring_bits;
+  config.fractional_bits = fractional_bits;
+  config.scale_limit = scale_limit;
+  config.weight_bits = weight_bits;
+  if (circa >= 0) {
+    config.relu_mode = pi::ReluMode::kCirca;
+    config.circa_dropped_bits = static_cast<unsigned>(circa);
+  }
+  config.validate();
+  return config;
+}
+
+void add_fixed_point_options(CLI::App* command, FixedPointOptions& options) {
+  command->add_option("--ring-bits", options.ring_bits, "ℓ: shares live in Z_{2^ℓ} (16..64)")
+      ->capture_default_str();
+  command
+      ->add_option("--fractional-bits", options.fractional_bits,
+                   "f: fractional bits of activations and weights")
+      ->capture_default_str();
+  command->add_option("--scale-limit", options.scale_limit,
+                      "largest scale before truncation (0: 3f)");
+  command->add_option("--weight-bits", options.weight_bits,
+                      "bits of a decomposed weight (0: f + 8)");
+  command->add_option("--circa", options.circa, "use Circa's stochastic ReLU dropping K low bits");
+}
+
+FixedPointAccuracy measure_fixed_point_accuracy(
+    const pi::FixedPointNetwork& network, std::size_t images,
+    const std::function<std::vector<float>(std::size_t)>& pixels,
+    const std::function<std::int64_t(std::size_t)>& label, std::uint64_t seed, unsigned threads) {
+  // Images are independent, so threads take interleaved indices.
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(images, 1)));
+  const bool circa = network.config().relu_mode == pi::ReluMode::kCirca;
+  std::vector<std::size_t> correct(threads, 0);
+  std::vector<std::exception_ptr> failures(threads);
+  auto work = [&](unsigned worker) {
+    try {
+      for (std::size_t i = worker; i < images; i += threads) {
+        const auto input = network.quantize_input(pixels(i));
+        const auto tensors = circa ? pi::simulate_circa_tensors(network, input, seed + i)
+                                   : pi::evaluate_fixed_point_tensors(network, input);
+        const auto logits = network.dequantize_output(tensors[network.output_tensor()]);
+        const auto best = std::max_element(logits.begin(), logits.end()) - logits.begin();
+        correct[worker] += best == label(i) ? 1 : 0;
+      }
+    } catch (...) {
+      failures[worker] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned worker = 1; worker < threads; ++worker) pool.emplace_back(work, worker);
+  work(0);
+  for (auto& thread : pool) thread.join();
+  for (const auto& failure : failures) {
+    if (failure) std::rethrow_exception(failure);
+  }
+  FixedPointAccuracy result;
+  result.images = images;
+  for (auto count : correct) result.correct += count;
+  return result;
+}
+
+}  // namespace pinas::cli

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "crypto/pi/fixed_point_config.h"
+#include "crypto/pi/fixed_point_network.h"
+
+namespace pinas::cli {
+
+// The fixed-point options every private-inference command takes (`serve`,
+// `eval --fixed-point`, `pi reference`, `pi accuracy`, `bench pi`), with the
+// defaults of pi::FixedPointConfig so that a plain `pinas serve` and a plain
+// `pinas eval --fixed-point` always agree.
+struct FixedPointOptions {
+  unsigned ring_bits = pi::FixedPointConfig{}.ring_bits;
+  unsigned fractional_bits = pi::FixedPointConfig{}.fractional_bits;
+  unsigned scale_limit = 0, weight_bits = 0;
+  int circa = -1;  // Circa's dropped bits k; -1: exact ReLUs
+
+  // Returns the validated configuration; throws pi::UsageError naming the
+  // field that is out of range.
+  pi::FixedPointConfig config() const;
+};
+
+// Adds --ring-bits, --fractional-bits, --scale-limit, --weight-bits and
+// --circa to `command`, bound to `options` (which must outlive it).
+void add_fixed_point_options(CLI::App* command, FixedPointOptions& options);
+
+struct FixedPointAccuracy {
+  std::size_t images = 0;
+  std::size_t correct = 0;
+  double accuracy() const {
+    return images == 0 ? 0.0 : static_cast<double>(correct) / static_cast<double>(images);
+  }
+};
+
+// The test accuracy of the plaintext fixed-point reference, which computes
+// bit for bit what `pinas serve` / `pinas infer` compute. With Circa, its
+// randomized sign test is simulated exactly, image i from seed `seed + i`, so
+// the result does not depend on `threads` (0: one per core). `pixels(i)`
+// returns image i in the network's input shape with values in [0, 1];
+// `label(i)` its class. Both are called from several threads at once.
+// Rethrows the first error any image raised.
+FixedPointAccuracy measure_fixed_point_accuracy(
+    const pi::FixedPointNetwork& network, std::size_t images,
+    const std::function<std::vector<float>(std::size_t)>& pixels,
+    const std::function<std::int64_t(std::size_t)>& label, std::uint64_t seed, unsigned threads);
+
+}  // namespace pinas::cli
