@@ -26,21 +26,20 @@ add_test(NAME cli_pi_random_model
 set_tests_properties(cli_pi_random_model PROPERTIES FIXTURES_SETUP pi_model TIMEOUT 60)
 
 if(EXISTS ${PINAS_PI_IMAGES})
-  # Two processes: the server serves one session and exits; the client's
-  # fixed-point logits must equal the plaintext reference's exactly.
+  # Two processes: the server serves one session per image and exits; the
+  # client's fixed-point logits must equal the plaintext reference's exactly.
   add_test(NAME cli_pi_serve_infer_two_processes
-           COMMAND sh -c "\"$1\" serve \"$2\" --port 47641 --max-sessions 1 & server=$!; \
-\"$1\" infer --server 127.0.0.1:47641 --input \"$3\" --index 5 --json > \"$4/infer.json\" || exit 1; \
-wait $server || exit 1; \
-\"$1\" pi reference \"$2\" --input \"$3\" --index 5 > \"$4/reference.json\" || exit 1; \
-python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); \
-keys=[\"logits\",\"label\",\"offline_bytes\",\"online_bytes\",\"offline_s\",\"online_s\",\"rounds\"]; \
-assert all(k in a for k in keys), a.keys(); \
-assert a[\"logits_fixed\"]==b[\"logits_fixed\"], (a[\"logits_fixed\"], b[\"logits_fixed\"]); print(\"bit-exact\", a[\"rounds\"])' \
-\"$4/infer.json\" \"$4/reference.json\""
-                   sh $<TARGET_FILE:pinas> ${PINAS_PI_MODEL} ${PINAS_PI_IMAGES} ${PINAS_PI_DIR})
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/private_inference_matches_reference.sh $<TARGET_FILE:pinas>
+                   ${PINAS_PI_MODEL} ${PINAS_PI_IMAGES} ${PINAS_PI_DIR}/two-processes 0 5 17)
   set_tests_properties(cli_pi_serve_infer_two_processes PROPERTIES FIXTURES_REQUIRED pi_model
-                       PASS_REGULAR_EXPRESSION "bit-exact [0-9]+" TIMEOUT 120)
+                       PASS_REGULAR_EXPRESSION "bit-exact 2 images, [0-9]+ rounds" TIMEOUT 120)
+  # The same at ℓ = 32, f = 8 (both parties and the reference agree on it).
+  add_test(NAME cli_pi_serve_infer_ring32
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/private_inference_matches_reference.sh $<TARGET_FILE:pinas>
+                   ${PINAS_PI_MODEL} ${PINAS_PI_IMAGES} ${PINAS_PI_DIR}/ring32 0 3
+                   -- --ring-bits 32 --fractional-bits 8)
+  set_tests_properties(cli_pi_serve_infer_ring32 PROPERTIES FIXTURES_REQUIRED pi_model
+                       PASS_REGULAR_EXPRESSION "bit-exact 1 images, [0-9]+ rounds" TIMEOUT 120)
   # Human-readable output: the top-5 and the costs.
   add_test(NAME cli_pi_infer_text
            COMMAND sh -c "\"$1\" serve \"$2\" --port 47642 --max-sessions 1 --circa 8 & server=$!; \

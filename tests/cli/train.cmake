@@ -45,6 +45,18 @@ add_test(NAME cli_eval_fixed_point
 set_tests_properties(cli_eval_fixed_point PROPERTIES FIXTURES_REQUIRED pinas_train_model
   PASS_REGULAR_EXPRESSION "\"fixed_point\": \"ring=64 f=12.*\"test_accuracy\": 0\\.[0-9]+|\"test_accuracy\": 0\\.[0-9]+.*\"fixed_point\": \"ring=64")
 
+# Private inference of the model `pinas train` just trained, as two processes
+# (`pinas serve`, `pinas infer`), bit-exact with its fixed-point reference.
+set(PINAS_TRAIN_TEST_IMAGES /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz)
+if(EXISTS ${PINAS_TRAIN_TEST_IMAGES})
+  add_test(NAME cli_pi_trained_model_two_processes
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/private_inference_matches_reference.sh $<TARGET_FILE:pinas>
+                   ${PINAS_TRAIN_CLI_DIR}/model.pb ${PINAS_TRAIN_TEST_IMAGES} ${PINAS_TRAIN_CLI_DIR}/private 0
+                   0 1 2 3)
+  set_tests_properties(cli_pi_trained_model_two_processes PROPERTIES FIXTURES_REQUIRED pinas_train_model
+                       PASS_REGULAR_EXPRESSION "bit-exact 4 images, [0-9]+ rounds" TIMEOUT 300)
+endif()
+
 add_test(NAME cli_train_kill_and_resume
          COMMAND bash ${PINAS_TRAIN_FIXTURES}/kill_and_resume.sh $<TARGET_FILE:pinas>
                  ${PINAS_TRAIN_FIXTURES}/tiny_cryptonas.genotype.txt)
