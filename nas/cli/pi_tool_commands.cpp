@@ -1,0 +1,308 @@
+// Private-inference tools: `pinas pi random-model`, `pinas pi reference`,
+// `pinas pi accuracy` and `pinas bench pi` (crypto/pi).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <thread>
+
+#include "crypto/net/tcp_channel.h"
+#include "crypto/net/tcp_listener.h"
+#include "crypto/pi/client_session.h"
+#include "crypto/pi/fixed_point_evaluator.h"
+#include "crypto/pi/inference_server.h"
+#include "crypto/pi/pi_error.h"
+#include "crypto/pi/random_model.h"
+#include "crypto/pi/server_session.h"
+#include "nas/cli/command_registry.h"
+#include "nas/cli/fixed_point_options.h"
+#include "nas/cli/image_input.h"
+#include "nas/cli/pi_reports.h"
+#include "search_spaces/model_file.h"
+#include "search_spaces/presets.h"
+#include "train/data/idx_reader.h"
+
+namespace pinas::cli {
+namespace {
+
+using nlohmann::json;
+
+// ---------------------------------------------------------------- pi tools
+
+void register_pi_tools(CLI::App& app) {
+  CLI::App* group =
+      subcommand_group(app, "pi", "Private-inference tools (random models, fixed-point accuracy)");
+  {
+    struct Options {
+      std::string architecture, out;
+      std::uint64_t seed = 1;
+      bool relu_masks = false;
+    };
+    auto options = std::make_shared<Options>();
+    CLI::App* command =
+        group->add_subcommand("random-model", "Write a model file with random weights");
+    command
+        ->add_option("ARCHITECTURE", options->architecture,
+                     "preset name or architecture/genotype file")
+        ->required();
+    command->add_option("--out", options->out, "model file to write")->required();
+    command->add_option("--seed", options->seed, "weight seed")->capture_default_str();
+    command->add_flag("--relu-masks", options->relu_masks,
+                      "random per-element ReLU masks (about half kept)");
+    command->callback([options] {
+      auto architecture = spaces::load_architecture(options->architecture).to_proto();
+      pi::RandomModelOptions random;
+      random.seed = options->seed;
+      random.relu_masks = options->relu_masks;
+      spaces::write_model_file(options->out, pi::random_weight_model(architecture, random));
+      std::cout << options->out << "\n";
+    });
+  }
+  {
+    struct Options {
+      std::string model, input;
+      std::size_t index = 0;
+      FixedPointOptions fixed;
+    };
+    auto options = std::make_shared<Options>();
+    CLI::App* command =
+        group->add_subcommand("reference", "Plaintext fixed-point logits of one input (JSON)");
+    command->add_option("MODEL", options->model, "model file")->required();
+    command->add_option("--input", options->input, "as for pinas infer")->required();
+    command->add_option("--index", options->index, "record index in an IDX or CIFAR file");
+    add_fixed_point_options(command, options->fixed);
+    command->callback([options] {
+      auto network = pi::FixedPointNetwork::compile(spaces::read_model_file(options->model),
+                                                    options->fixed.config());
+      auto input = network.quantize_input(
+          read_input(options->input, options->index, network.input_info().shape).pixels);
+      auto logits = pi::evaluate_fixed_point(network, std::span<const std::uint64_t>(input));
+      std::cout
+          << json{{"logits", network.dequantize_output(logits)}, {"logits_fixed", logits}}.dump(2)
+          << std::endl;
+    });
+  }
+  {
+    struct Options {
+      std::string model, data_dir = train::data::kDebianFashionMnistDirectory.string();
+      std::size_t limit = 0;
+      std::uint64_t seed = 1;
+      unsigned threads = 0;
+      bool json_output = false;
+      FixedPointOptions fixed;
+    };
+    auto options = std::make_shared<Options>();
+    CLI::App* command = group->add_subcommand("accuracy",
+                                              "Fixed-point test accuracy of a Fashion-MNIST model "
+                                              "(plaintext reference; Circa simulated)");
+    command->add_option("MODEL", options->model, "model file")->required();
+    command->add_option("--data-dir", options->data_dir, "Fashion-MNIST folder")
+        ->capture_default_str();
+    command->add_option("--limit", options->limit, "first N test images (0: all)");
+    command->add_option("--seed", options->seed, "seed of Circa's simulated shares")
+        ->capture_default_str();
+    command->add_option("--threads", options->threads,
+                        "images evaluated in parallel (0: one per core)");
+    command->add_flag("--json", options->json_output, "print one JSON document");
+    add_fixed_point_options(command, options->fixed);
+    command->callback([options] {
+      auto model = spaces::read_model_file(options->model);
+      auto network = pi::FixedPointNetwork::compile(model, options->fixed.config());
+      auto test = train::data::read_fashion_mnist(options->data_dir, false);
+      const std::size_t count =
+          options->limit == 0 ? test.size() : std::min(options->limit, test.size());
+      const auto measured = measure_fixed_point_accuracy(
+          network, count,
+          [&](std::size_t i) {
+            return fit_image({test.channels,
+                              test.height,
+                              test.width,
+                              {test.image(i).begin(), test.image(i).end()}},
+                             network.input_info().shape, options->data_dir);
+          },
+          [&](std::size_t i) { return static_cast<std::int64_t>(test.labels[i]); }, options->seed,
+          options->threads);
+      const double accuracy = measured.accuracy();
+      if (options->json_output) {
+        std::cout << json{{"images", count},
+                          {"fixed_point_accuracy", accuracy},
+                          {"float_accuracy", model.test_accuracy()},
+                          {"config", network.config().to_string()}}
+                         .dump(2)
+                  << std::endl;
+      } else {
+        std::cout << fmt::format(
+            "{} images, {}: fixed-point accuracy {:.4f} (float, as trained: {:.4f})\n", count,
+            network.config().to_string(), accuracy, model.test_accuracy());
+      }
+    });
+  }
+}
+
+// ---------------------------------------------------------------- bench pi
+
+void register_bench_pi(CLI::App& app) {
+  struct Options {
+    std::string architecture = "cryptonas-cnet1";
+    std::uint64_t seed = 1;
+    bool json_output = false;
+    FixedPointOptions fixed;
+  };
+  auto options = std::make_shared<Options>();
+  CLI::App* bench = subcommand_group(app, "bench", "Benchmarks");
+  CLI::App* command = bench->add_subcommand("pi",
+                                            "Whole-network private inference over loopback TCP "
+                                            "(random weights): costs per phase, ReLU and layer");
+  command
+      ->add_option("ARCHITECTURE", options->architecture, "preset, architecture file or model file")
+      ->capture_default_str();
+  command->add_option("--seed", options->seed, "weight and input seed")->capture_default_str();
+  command->add_flag("--json", options->json_output, "print one JSON document");
+  add_fixed_point_options(command, options->fixed);
+  command->callback([options] {
+    pb::Model model;
+    if (std::filesystem::is_regular_file(options->architecture)) {
+      try {
+        model = spaces::read_model_file(options->architecture);
+      } catch (const spaces::ModelFileError&) {
+        model = pi::random_weight_model(spaces::load_architecture(options->architecture).to_proto(),
+                                        {.seed = options->seed});
+      }
+    } else {
+      model = pi::random_weight_model(spaces::load_architecture(options->architecture).to_proto(),
+                                      {.seed = options->seed});
+    }
+    auto network = pi::FixedPointNetwork::compile(model, options->fixed.config());
+    const std::string description =
+        spaces::encode_model(pi::FixedPointNetwork::public_description(model));
+    std::vector<float> pixels(static_cast<std::size_t>(network.input_info().shape.elements()));
+    std::mt19937_64 random(options->seed);
+    for (auto& pixel : pixels) pixel = static_cast<float>(random() % 256) / 255.0f;
+    crypto::TcpListener listener(0);
+    pi::SessionReport server_report;
+    std::exception_ptr server_error;
+    std::thread server([&] {
+      try {
+        auto channel = listener.accept(std::chrono::milliseconds(30000));
+        pi::ServerSession session(network, description, *channel);
+        server_report = session.run();
+      } catch (...) {
+        server_error = std::current_exception();
+      }
+    });
+    pi::InferenceResult result;
+    try {
+      auto channel = crypto::TcpChannel::connect("127.0.0.1", listener.port());
+      pi::ClientSession session(*channel);
+      result = session.run(pixels);
+    } catch (...) {
+      server.join();
+      throw;
+    }
+    server.join();
+    if (server_error) std::rethrow_exception(server_error);
+    auto input = network.quantize_input(pixels);
+    const bool exact = result.logits_fixed ==
+                       pi::evaluate_fixed_point(network, std::span<const std::uint64_t>(input));
+    // Per-ReLU figures from the garbled layers of ReLU kind.
+    std::uint64_t relu_copies = 0, relu_offline = 0, relu_online = 0, relu_and = 0;
+    double garble = 0, evaluate = 0;
+    for (std::size_t i = 0; i < server_report.garbled_layers.size(); ++i) {
+      const auto& layer = server_report.garbled_layers[i];
+      if (layer.kind != "relu" && layer.kind != "circa") continue;
+      relu_copies += static_cast<std::uint64_t>(layer.elements);
+      relu_offline += layer.offline_bytes;
+      relu_online += layer.online_bytes;
+      relu_and = layer.and_gates;
+      garble += layer.crypto_seconds;
+      evaluate += result.report.garbled_layers.at(i).crypto_seconds;
+    }
+    const double per = relu_copies == 0 ? 0.0 : 1.0 / static_cast<double>(relu_copies);
+    json linear = json::array();
+    for (const auto& layer : server_report.linear_layers) {
+      linear.push_back({{"node", layer.node},
+                        {"side", layer.side == pi::Decomposition::kWeight ? "weight" : "input"},
+                        {"macs", layer.macs},
+                        {"ots", layer.ots},
+                        {"bytes", layer.bytes_sent + layer.bytes_received},
+                        {"seconds", layer.seconds}});
+    }
+    json garbled = json::array();
+    for (std::size_t i = 0; i < server_report.garbled_layers.size(); ++i) {
+      const auto& layer = server_report.garbled_layers[i];
+      garbled.push_back({{"node", layer.node},
+                         {"kind", layer.kind},
+                         {"elements", layer.elements},
+                         {"and_gates", layer.and_gates},
+                         {"offline_bytes", layer.offline_bytes},
+                         {"online_bytes", layer.online_bytes},
+                         {"garble_s", layer.crypto_seconds},
+                         {"evaluate_s", result.report.garbled_layers.at(i).crypto_seconds},
+                         {"offline_s", layer.offline_seconds},
+                         {"online_s", layer.online_seconds}});
+    }
+    const auto& client = result.report;
+    json document = {{"architecture", options->architecture},
+                     {"config", network.config().to_string()},
+                     {"relus", network.relu_count()},
+                     {"macs", network.linear_macs()},
+                     {"bit_exact", exact},
+                     {"setup", phase_json(client.setup)},
+                     {"offline", phase_json(client.offline)},
+                     {"online", phase_json(client.online)},
+                     {"offline_bytes", client.offline.bytes_sent + client.offline.bytes_received},
+                     {"online_bytes", client.online.bytes_sent + client.online.bytes_received},
+                     {"offline_s", client.offline.seconds},
+                     {"online_s", client.online.seconds},
+                     {"rounds", result.rounds},
+                     {"per_relu",
+                      {{"and_gates", relu_and},
+                       {"offline_bytes", static_cast<double>(relu_offline) * per},
+                       {"online_bytes", static_cast<double>(relu_online) * per},
+                       {"garble_us", garble * 1e6 * per},
+                       {"evaluate_us", evaluate * 1e6 * per}}},
+                     {"linear_layers", linear},
+                     {"garbled_layers", garbled}};
+    if (options->json_output) {
+      std::cout << document.dump(2) << std::endl;
+      return;
+    }
+    std::cout << fmt::format("{}: {} ReLUs, {} MACs, {} ({})\n", options->architecture,
+                             network.relu_count(), network.linear_macs(),
+                             network.config().to_string(),
+                             exact ? "bit-exact with the reference" : "NOT equal to the reference");
+    std::cout << fmt::format("offline: {:.1f} MB ({:.1f} up, {:.1f} down), {:.2f} s\n",
+                             megabytes(client.offline.bytes_sent + client.offline.bytes_received),
+                             megabytes(client.offline.bytes_sent),
+                             megabytes(client.offline.bytes_received), client.offline.seconds);
+    std::cout << fmt::format("online:  {:.1f} MB ({:.1f} up, {:.1f} down), {:.3f} s, {} rounds\n",
+                             megabytes(client.online.bytes_sent + client.online.bytes_received),
+                             megabytes(client.online.bytes_sent),
+                             megabytes(client.online.bytes_received), client.online.seconds,
+                             result.rounds);
+    std::cout << fmt::format(
+        "per ReLU: {} AND gates, {:.0f} B offline, {:.0f} B online, garble {:.2f} us, "
+        "evaluate {:.2f} us\n",
+        relu_and, static_cast<double>(relu_offline) * per, static_cast<double>(relu_online) * per,
+        garble * 1e6 * per, evaluate * 1e6 * per);
+    std::cout << "linear layers (offline, Gilboa on COT):\n";
+    for (const auto& layer : server_report.linear_layers) {
+      std::cout << fmt::format(
+          "  {:<28} {:<6} {:>11} MACs {:>9} OTs {:>10.1f} MB {:>8.2f} s\n", layer.node,
+          layer.side == pi::Decomposition::kWeight ? "weight" : "input", layer.macs, layer.ots,
+          megabytes(layer.bytes_sent + layer.bytes_received), layer.seconds);
+    }
+  });
+}
+
+const CommandRegistration pi_tools_registration("pi-tools", [](CLI::App& app) {
+  register_pi_tools(app);
+  register_bench_pi(app);
+});
+
+}  // namespace
+}  // namespace pinas::cli
