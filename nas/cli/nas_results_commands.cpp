@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "nas/cli/command_registry.h"
+#include "nas/config/experiment_config.h"
 #include "nas/results/experiment_results.h"
 #include "nas/store/trial_store.h"
 #include "search_spaces/model_file.h"
@@ -23,23 +24,43 @@ void print_status(const std::string& folder, bool json) {
   auto ranked = pinas::nas::ranked_trials(results);
   int trained = 0;
   for (const TrialRecord& trial : results.trials) trained += pinas::nas::was_trained(trial.status);
+  const auto metric = results.config.objective().cost();
+  const bool latency = metric == pinas::pb::PI_LATENCY;
   if (json) {
-    nlohmann::json value = {{"name", results.config.name()}, {"trials", results.trials.size()}, {"trained", trained},
-                            {"max_trials", results.config.max_trials()}, {"finished", finished.has_value()}};
+    nlohmann::json value = {{"name", results.config.name()},
+                            {"trials", results.trials.size()},
+                            {"trained", trained},
+                            {"max_trials", results.config.max_trials()},
+                            {"finished", finished.has_value()}};
     for (auto& [status, count] : counts) value["by_status"][status] = count;
-    value["best"] = ranked.empty() ? nlohmann::json() : pinas::nas::trial_json(ranked.front());
+    value["best"] =
+        ranked.empty() ? nlohmann::json() : pinas::nas::trial_json(ranked.front(), metric);
+    if (latency) {
+      value["cost"] = {{"metric", "PI_LATENCY"},
+                       {"unit", pinas::nas::cost_unit(results.config)},
+                       {"network", results.config.objective().pi_latency().network()},
+                       {"min", pinas::nas::min_cost(results.config)},
+                       {"max", pinas::nas::max_cost(results.config)}};
+    }
     std::cout << value.dump(2) << "\n";
     return;
   }
-  std::cout << fmt::format("experiment {} ({}): {}\n", results.config.name(), folder,
-                           finished ? "finished" : "not finished (running, or killed: resume with --resume)");
-  std::cout << fmt::format("trained {} of {} trials; {} candidates looked at\n", trained, results.config.max_trials(),
-                           results.trials.size());
+  std::cout << fmt::format(
+      "experiment {} ({}): {}\n", results.config.name(), folder,
+      finished ? "finished" : "not finished (running, or killed: resume with --resume)");
+  if (latency) {
+    std::cout << fmt::format(
+        "cost: predicted online latency (PI cost model, {} network), budget [{:.6f}, {:.6f}] s\n",
+        results.config.objective().pi_latency().network(), pinas::nas::min_cost(results.config),
+        pinas::nas::max_cost(results.config));
+  }
+  std::cout << fmt::format("trained {} of {} trials; {} candidates looked at\n", trained,
+                           results.config.max_trials(), results.trials.size());
   for (auto& [status, count] : counts) std::cout << fmt::format("  {:<12} {}\n", status, count);
   if (ranked.empty()) {
     std::cout << "no complete trial yet\n";
   } else {
-    std::cout << "best so far:\n" << pinas::nas::trial_table({ranked.front()});
+    std::cout << "best so far:\n" << pinas::nas::trial_table({ranked.front()}, metric);
   }
 }
 
@@ -47,7 +68,8 @@ pinas::cli::CommandRegistration results_commands("status", [](CLI::App& app) {
   {
     auto folder = std::make_shared<std::string>();
     auto json = std::make_shared<bool>(false);
-    CLI::App* status = app.add_subcommand("status", "Progress and the best trial so far of an experiment");
+    CLI::App* status =
+        app.add_subcommand("status", "Progress and the best trial so far of an experiment");
     status->add_option("DIR", *folder, "Experiment folder")->required();
     status->add_flag("--json", *json, "One JSON document on stdout");
     status->callback([folder, json]() { print_status(*folder, *json); });
@@ -61,14 +83,17 @@ pinas::cli::CommandRegistration results_commands("status", [](CLI::App& app) {
     top->add_option("--k", *k, "How many (default 10)")->check(CLI::PositiveNumber);
     top->add_flag("--json", *json, "A JSON list on stdout");
     top->callback([folder, k, json]() {
-      auto ranked = pinas::nas::ranked_trials(pinas::nas::load_results(*folder));
+      ExperimentResults results = pinas::nas::load_results(*folder);
+      const auto metric = results.config.objective().cost();
+      auto ranked = pinas::nas::ranked_trials(results);
       if (ranked.size() > static_cast<std::size_t>(*k)) ranked.resize(static_cast<std::size_t>(*k));
       if (*json) {
         nlohmann::json list = nlohmann::json::array();
-        for (const TrialRecord& trial : ranked) list.push_back(pinas::nas::trial_json(trial));
+        for (const TrialRecord& trial : ranked)
+          list.push_back(pinas::nas::trial_json(trial, metric));
         std::cout << list.dump(2) << "\n";
       } else {
-        std::cout << pinas::nas::trial_table(ranked);
+        std::cout << pinas::nas::trial_table(ranked, metric);
       }
     });
   }
@@ -76,12 +101,17 @@ pinas::cli::CommandRegistration results_commands("status", [](CLI::App& app) {
     auto folder = std::make_shared<std::string>();
     auto json = std::make_shared<bool>(false);
     auto plot = std::make_shared<std::string>();
-    CLI::App* pareto = app.add_subcommand("pareto", "The Pareto front of validation accuracy against ReLUs");
+    CLI::App* pareto = app.add_subcommand("pareto",
+                                          "The Pareto front of validation accuracy against the "
+                                          "experiment's cost (ReLUs or predicted latency)");
     pareto->add_option("DIR", *folder, "Experiment folder")->required();
-    pareto->add_flag("--json", *json, "A JSON list on stdout (trial, relus, val_accuracy, test_accuracy, ...)");
+    pareto->add_flag("--json", *json,
+                     "A JSON list on stdout (trial, relus, cost, val_accuracy, test_accuracy, "
+                     "...; latency_s for PI_LATENCY experiments)");
     pareto->add_option("--plot", *plot, "Also write an SVG plot (dominated trials in grey)");
     pareto->callback([folder, json, plot]() {
       ExperimentResults results = pinas::nas::load_results(*folder);
+      const auto metric = results.config.objective().cost();
       auto front = pinas::nas::pareto_trials(results);
       if (!plot->empty()) {
         std::ofstream out(*plot);
@@ -90,10 +120,11 @@ pinas::cli::CommandRegistration results_commands("status", [](CLI::App& app) {
       }
       if (*json) {
         nlohmann::json list = nlohmann::json::array();
-        for (const TrialRecord& trial : front) list.push_back(pinas::nas::trial_json(trial));
+        for (const TrialRecord& trial : front)
+          list.push_back(pinas::nas::trial_json(trial, metric));
         std::cout << list.dump(2) << "\n";
       } else {
-        std::cout << pinas::nas::trial_table(front);
+        std::cout << pinas::nas::trial_table(front, metric);
       }
     });
   }
@@ -101,24 +132,31 @@ pinas::cli::CommandRegistration results_commands("status", [](CLI::App& app) {
     auto folder = std::make_shared<std::string>();
     auto budget = std::make_shared<long long>(0);
     auto out = std::make_shared<std::string>();
-    CLI::App* export_best = app.add_subcommand("export-best", "Write the most accurate trained model within a ReLU budget");
+    CLI::App* export_best = app.add_subcommand(
+        "export-best", "Write the most accurate trained model within a ReLU budget");
     export_best->add_option("DIR", *folder, "Experiment folder")->required();
-    export_best->add_option("--budget", *budget, "Largest ReLU count allowed")->required()->check(CLI::PositiveNumber);
+    export_best->add_option("--budget", *budget, "Largest ReLU count allowed")
+        ->required()
+        ->check(CLI::PositiveNumber);
     export_best->add_option("--out", *out, "Model file to write (MODEL.pb)")->required();
     export_best->callback([folder, budget, out]() {
       ExperimentResults results = pinas::nas::load_results(*folder);
       for (const TrialRecord& trial : pinas::nas::ranked_trials(results)) {
         if (trial.relus > *budget || trial.model_path.empty()) continue;
-        auto model = pinas::spaces::read_model_file(std::filesystem::path(*folder) / trial.model_path);
+        auto model =
+            pinas::spaces::read_model_file(std::filesystem::path(*folder) / trial.model_path);
         (*model.mutable_metadata())["pinas.trial"] = std::to_string(trial.number);
-        (*model.mutable_metadata())["pinas.val_accuracy"] = fmt::format("{:.6f}", *trial.val_accuracy);
+        (*model.mutable_metadata())["pinas.val_accuracy"] =
+            fmt::format("{:.6f}", *trial.val_accuracy);
         pinas::spaces::write_model_file(*out, model);
-        std::cout << fmt::format("exported trial {} ({} ReLUs, val {:.4f}, test {}) to {}\n", trial.number, trial.relus,
-                                 *trial.val_accuracy,
-                                 trial.test_accuracy ? fmt::format("{:.4f}", *trial.test_accuracy) : "-", *out);
+        std::cout << fmt::format(
+            "exported trial {} ({} ReLUs, val {:.4f}, test {}) to {}\n", trial.number, trial.relus,
+            *trial.val_accuracy,
+            trial.test_accuracy ? fmt::format("{:.4f}", *trial.test_accuracy) : "-", *out);
         return;
       }
-      throw pinas::Error(fmt::format("{}: no complete trial with a model file within {} ReLUs", *folder, *budget));
+      throw pinas::Error(
+          fmt::format("{}: no complete trial with a model file within {} ReLUs", *folder, *budget));
     });
   }
 });

@@ -13,11 +13,15 @@ pinas::cli::CommandRegistration search_commands("search", [](CLI::App& app) {
   auto resume = std::make_shared<std::string>();
   CLI::App* search = app.add_subcommand(
       "search",
-      "Search architectures under a ReLU budget (or for the accuracy/ReLU Pareto front). Works embedded, or under "
-      "mpirun/srun with rank 0 as controller. Survives kill -9: continue with --resume DIR.");
-  CLI::Option* config_option = search->add_option("--config", *config, "Experiment config (protobuf text format)");
-  search->add_option("--out", *out, "Experiment folder (default: the config's output_dir)")->needs(config_option);
-  search->add_option("--resume", *resume, "Continue the experiment in this folder")->excludes(config_option);
+      "Search architectures under a ReLU or predicted-latency budget (or for the Pareto front of "
+      "accuracy against that cost). Works embedded, or under mpirun/srun with rank 0 as "
+      "controller. Survives kill -9: continue with --resume DIR.");
+  CLI::Option* config_option =
+      search->add_option("--config", *config, "Experiment config (protobuf text format)");
+  search->add_option("--out", *out, "Experiment folder (default: the config's output_dir)")
+      ->needs(config_option);
+  search->add_option("--resume", *resume, "Continue the experiment in this folder")
+      ->excludes(config_option);
   search->callback([request, config, out, resume]() {
     if (!config->empty()) request->config = *config;
     if (!out->empty()) request->out = *out;

@@ -25,15 +25,25 @@ pb::ExperimentConfig load_experiment_config(const std::filesystem::path& path);
 
 // Fills defaults for unset fields, then checks every field; throws
 // ConfigError naming the first bad field ("objective.budget.max_relus must be
-// positive"). Idempotent.
+// positive"). For cost PI_LATENCY it reads objective.pi_latency.calibration_file
+// into objective.pi_latency.calibration (once: a config that holds the
+// calibration never reads the file again) and applies the network preset.
+// Idempotent.
 void complete_and_validate(pb::ExperimentConfig& config, const std::string& origin);
 
 // The config as protobuf text format (what the trial store keeps).
 std::string to_text(const pb::ExperimentConfig& config);
 
 // The highest cost a candidate may have (budget or top of the Pareto range),
-// and the lowest (0 in budget mode).
-long long max_cost(const pb::ExperimentConfig& config);
-long long min_cost(const pb::ExperimentConfig& config);
+// and the lowest (0 in budget mode), in the unit of objective.cost: ReLUs
+// (exact as doubles) or predicted online seconds. Requires a validated config.
+double max_cost(const pb::ExperimentConfig& config);
+double min_cost(const pb::ExperimentConfig& config);
+
+// The unit of the cost axis: "ReLUs" (RELUS) or "s" (PI_LATENCY).
+std::string cost_unit(const pb::ExperimentConfig& config);
+
+// A cost with its unit for messages: "21504 ReLUs" or "0.012345 s".
+std::string format_cost(const pb::ExperimentConfig& config, double cost);
 
 }  // namespace pinas::nas

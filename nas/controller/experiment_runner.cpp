@@ -28,19 +28,26 @@ struct Experiment {
 Experiment prepare(const SearchRequest& request) {
   Experiment experiment;
   if (request.resume) {
-    if (request.config) throw ConfigError("--resume takes the config from the experiment folder; drop --config");
+    if (request.config)
+      throw ConfigError("--resume takes the config from the experiment folder; drop --config");
     experiment.folder = *request.resume;
     auto store = TrialStore::open(store_path(experiment.folder));
     auto text = store.get_meta("config");
-    if (!text) throw StoreError(fmt::format("trial store {} holds no experiment config", store.path().string()));
+    if (!text)
+      throw StoreError(
+          fmt::format("trial store {} holds no experiment config", store.path().string()));
     experiment.config = parse_experiment_config(*text, store.path().string() + " (stored config)");
     return experiment;
   }
   if (!request.config) throw ConfigError("pinas search needs --config FILE or --resume DIR");
   experiment.config = load_experiment_config(*request.config);
-  if (request.out) experiment.folder = *request.out;
-  else if (!experiment.config.output_dir().empty()) experiment.folder = experiment.config.output_dir();
-  else throw ConfigError(fmt::format("{}: field output_dir: is empty and no --out was given", request.config->string()));
+  if (request.out)
+    experiment.folder = *request.out;
+  else if (!experiment.config.output_dir().empty())
+    experiment.folder = experiment.config.output_dir();
+  else
+    throw ConfigError(fmt::format("{}: field output_dir: is empty and no --out was given",
+                                  request.config->string()));
   experiment.config.set_output_dir(experiment.folder.string());
   std::filesystem::create_directories(experiment.folder);
   TrialStore::create(store_path(experiment.folder), to_text(experiment.config));
@@ -48,8 +55,9 @@ Experiment prepare(const SearchRequest& request) {
 }
 
 // `cores` 0 = every core of the machine.
-std::unique_ptr<Evaluator> make_evaluator(const pb::ExperimentConfig& config, const CandidateSpace& space,
-                                          int concurrent, int cores = 0) {
+std::unique_ptr<Evaluator> make_evaluator(const pb::ExperimentConfig& config,
+                                          const CandidateSpace& space, int concurrent,
+                                          int cores = 0) {
   if (config.objective().source() == pb::SYNTHETIC)
     return std::make_unique<SyntheticEvaluator>(space.decision_space(), config.seed(),
                                                 config.objective().synthetic_epoch_seconds());
@@ -58,43 +66,67 @@ std::unique_ptr<Evaluator> make_evaluator(const pb::ExperimentConfig& config, co
 #else
   (void)concurrent;
   (void)cores;
-  throw ConfigError("field objective.source: TRAINING needs a pinas built with pinas::train (PINAS_NAS_TRAINING=ON)");
+  throw ConfigError(
+      "field objective.source: TRAINING needs a pinas built with pinas::train "
+      "(PINAS_NAS_TRAINING=ON)");
 #endif
 }
 
-void print_trial(std::ostream& log, const TrialRecord& trial, int last_rung) {
+void print_trial(std::ostream& log, const TrialRecord& trial, int last_rung,
+                 pb::CostMetric metric) {
   // Screened candidates cost nothing and are many; the summary counts them.
   if (trial.status == TrialStatus::kOverBudget || trial.status == TrialStatus::kInvalid) return;
+  // Latency experiments show the predicted seconds next to the ReLUs.
+  std::string cost = fmt::format("{:>12} ReLUs", trial.relus);
+  if (metric == pb::PI_LATENCY) cost += fmt::format("  {:>10.6f} s", trial.cost);
   if (trial.status == TrialStatus::kFailed) {
-    log << fmt::format("trial {:>5}  failed       {:>12} ReLUs  {}\n", trial.number, trial.relus, trial.failure_reason);
+    log << fmt::format("trial {:>5}  failed       {}  {}\n", trial.number, cost,
+                       trial.failure_reason);
   } else {
-    log << fmt::format("trial {:>5}  {:<11}  {:>12} ReLUs  rung {}/{}  epochs {:>3}  val {:.4f}  ({})\n", trial.number,
-                       status_name(trial.status), trial.relus, trial.rung + 1, last_rung + 1, trial.epochs,
-                       trial.val_accuracy.value_or(0.0), trial.worker);
+    log << fmt::format("trial {:>5}  {:<11}  {}  rung {}/{}  epochs {:>3}  val {:.4f}  ({})\n",
+                       trial.number, status_name(trial.status), cost, trial.rung + 1, last_rung + 1,
+                       trial.epochs, trial.val_accuracy.value_or(0.0), trial.worker);
   }
   log.flush();
 }
 
 void search_as_controller(const Experiment& experiment, Executor& executor, std::ostream& log) {
   auto space = make_candidate_space(experiment.config);
-  auto strategy = make_strategy(experiment.config.strategy(), space->decision_space(), experiment.config.seed());
+  auto strategy = make_strategy(experiment.config.strategy(), space->decision_space(),
+                                experiment.config.seed());
   auto store = TrialStore::open(store_path(experiment.folder));
-  SearchController controller(experiment.config, experiment.folder, store, *space, *strategy, executor);
+  const auto& objective = experiment.config.objective();
+  if (objective.cost() == pb::PI_LATENCY) {
+    const auto& calibration = objective.pi_latency().calibration();
+    log << fmt::format(
+        "cost: predicted online seconds of a private inference (PI cost model, {} network, {}); "
+        "budget [{:.6f}, {:.6f}] s\n",
+        objective.pi_latency().network(),
+        calibration.source().empty() ? std::string("calibration") : calibration.source(),
+        min_cost(experiment.config), max_cost(experiment.config));
+  }
+  SearchController controller(experiment.config, experiment.folder, store, *space, *strategy,
+                              executor);
   controller.create_trial_folders(experiment.config.objective().source() == pb::TRAINING);
-  int last_rung = static_cast<int>(SuccessiveHalving(experiment.config.fidelity().min_epochs(),
-                                                     experiment.config.fidelity().max_epochs(),
-                                                     experiment.config.fidelity().reduction_factor())
-                                       .last_rung());
-  controller.on_trial_update([&](const TrialRecord& trial) { print_trial(log, trial, last_rung); });
+  int last_rung =
+      static_cast<int>(SuccessiveHalving(experiment.config.fidelity().min_epochs(),
+                                         experiment.config.fidelity().max_epochs(),
+                                         experiment.config.fidelity().reduction_factor())
+                           .last_rung());
+  const pb::CostMetric metric = experiment.config.objective().cost();
+  controller.on_trial_update(
+      [&](const TrialRecord& trial) { print_trial(log, trial, last_rung, metric); });
   controller.run();
   ExperimentResults results{experiment.folder, experiment.config, controller.trials()};
   auto front = pareto_trials(results);
   int screened = 0;
   for (const TrialRecord& trial : results.trials) screened += !was_trained(trial.status);
-  log << fmt::format("\nPareto front ({} of {} complete trials; {} candidates looked at, {} screened out before "
-                     "training by their exact ReLU count or as invalid):\n",
-                     front.size(), ranked_trials(results).size(), results.trials.size(), screened);
-  log << trial_table(front);
+  log << fmt::format(
+      "\nPareto front ({} of {} complete trials; {} candidates looked at, {} screened out before "
+      "training by their {} or as invalid):\n",
+      front.size(), ranked_trials(results).size(), results.trials.size(), screened,
+      metric == pb::PI_LATENCY ? "predicted private-inference latency" : "exact ReLU count");
+  log << trial_table(front, metric);
   log.flush();
 }
 
@@ -118,7 +150,9 @@ void run_search(const SearchRequest& request, std::ostream& log) {
     std::string message;
     try {
       experiment = prepare(request);
-      message = nlohmann::json{{"config", to_text(experiment.config)}, {"folder", experiment.folder.string()}}.dump();
+      message = nlohmann::json{{"config", to_text(experiment.config)},
+                               {"folder", experiment.folder.string()}}
+                    .dump();
     } catch (...) {
       session.broadcast("");  // workers see an empty message and leave
       throw;
@@ -149,7 +183,8 @@ void run_search(const SearchRequest& request, std::ostream& log) {
   std::string message = session.broadcast("");
   if (message.empty()) return;  // rank 0 refused the request and reports why
   auto value = nlohmann::json::parse(message);
-  auto config = parse_experiment_config(value.at("config").get<std::string>(), "config from rank 0");
+  auto config =
+      parse_experiment_config(value.at("config").get<std::string>(), "config from rank 0");
   auto space = make_candidate_space(config);
   // One candidate per worker rank; on a GPU node the trainer picks the device.
   auto evaluator = make_evaluator(config, *space, 1, config.training().threads_per_trial());

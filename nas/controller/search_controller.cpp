@@ -47,15 +47,17 @@ class Transaction {
 }  // namespace
 
 SearchController::SearchController(const pb::ExperimentConfig& config, std::filesystem::path folder,
-                                   TrialStore& store, const CandidateSpace& space, Strategy& strategy,
-                                   Executor& executor)
+                                   TrialStore& store, const CandidateSpace& space,
+                                   Strategy& strategy, Executor& executor)
     : config_(config),
       folder_(std::move(folder)),
       store_(store),
       space_(space),
       strategy_(strategy),
       executor_(executor),
-      halving_(config.fidelity().min_epochs(), config.fidelity().max_epochs(), config.fidelity().reduction_factor()) {
+      candidate_cost_(config),
+      halving_(config.fidelity().min_epochs(), config.fidelity().max_epochs(),
+               config.fidelity().reduction_factor()) {
   restore();
 }
 
@@ -66,26 +68,31 @@ void SearchController::restore() {
   std::vector<std::pair<std::int64_t, std::int64_t>> running;  // (job sequence, trial)
   for (const TrialRecord& trial : trials_) {
     if (trial.number != static_cast<std::int64_t>(&trial - trials_.data()))
-      throw StoreError(fmt::format("trial store {}: trial numbers are not continuous at {}", store_.path().string(), trial.number));
+      throw StoreError(fmt::format("trial store {}: trial numbers are not continuous at {}",
+                                   store_.path().string(), trial.number));
     by_key_.emplace(trial.genotype, trial.number);
     next_sequence_ = std::max(next_sequence_, trial.job_sequence + 1);
     if (!was_trained(trial.status)) continue;
     ++trained_;
     // Rungs fully reached: a running or failed trial has not finished its current one.
-    int reached = trial.rung + ((trial.status == TrialStatus::kRunning || trial.status == TrialStatus::kFailed) ? 0 : 1);
+    int reached =
+        trial.rung +
+        ((trial.status == TrialStatus::kRunning || trial.status == TrialStatus::kFailed) ? 0 : 1);
     if (reached > 0) {
       auto epochs = store_.epochs(trial.number);
       for (int rung = 0; rung < reached && rung <= halving_.last_rung(); ++rung) {
         int epoch = rung_epochs[static_cast<std::size_t>(rung)];
-        auto found = std::find_if(epochs.begin(), epochs.end(), [&](const EpochRecord& e) { return e.epoch == epoch; });
+        auto found = std::find_if(epochs.begin(), epochs.end(),
+                                  [&](const EpochRecord& e) { return e.epoch == epoch; });
         if (found == epochs.end())
-          throw StoreError(fmt::format("trial store {}: trial {} lacks epoch {} of rung {}", store_.path().string(),
-                                       trial.number, epoch, rung));
+          throw StoreError(fmt::format("trial store {}: trial {} lacks epoch {} of rung {}",
+                                       store_.path().string(), trial.number, epoch, rung));
         bool paused = trial.status == TrialStatus::kPaused && rung == trial.rung;
         halving_.record(trial.number, rung, found->val_accuracy, paused);
       }
     }
-    if (trial.status == TrialStatus::kRunning) running.emplace_back(trial.job_sequence, trial.number);
+    if (trial.status == TrialStatus::kRunning)
+      running.emplace_back(trial.job_sequence, trial.number);
   }
   std::sort(running.begin(), running.end());
   for (auto& [sequence, number] : running) requeued_.push_back(number);
@@ -130,8 +137,8 @@ std::optional<TrainingJob> SearchController::next_job() {
   return std::nullopt;
 }
 
-void SearchController::insert_screened(const Decisions& decisions, const Candidate& candidate, TrialStatus status,
-                                       const std::string& reason) {
+void SearchController::insert_screened(const Decisions& decisions, const Candidate& candidate,
+                                       double cost, TrialStatus status, const std::string& reason) {
   TrialRecord trial;
   trial.number = static_cast<std::int64_t>(trials_.size());
   trial.genotype = candidate.key;
@@ -140,7 +147,7 @@ void SearchController::insert_screened(const Decisions& decisions, const Candida
   trial.relus = candidate.relus;
   trial.macs = candidate.macs;
   trial.params = candidate.params;
-  trial.cost = static_cast<double>(candidate.relus);
+  trial.cost = cost;
   trial.status = status;
   trial.failure_reason = reason;
   trial.created_at = trial.finished_at = now_seconds();
@@ -153,18 +160,20 @@ void SearchController::insert_screened(const Decisions& decisions, const Candida
 }
 
 std::optional<TrainingJob> SearchController::new_trial_job() {
-  long long low = min_cost(config_), high = max_cost(config_);
   for (int attempt = 0; attempt < kMaxFruitlessProposals; ++attempt) {
     Decisions decisions = strategy_.ask();
     Candidate candidate;
+    double cost = 0;
     try {
       candidate = space_.realize(decisions);
+      if (by_key_.count(candidate.key) == 0) cost = candidate_cost_.cost(candidate);
     } catch (const InvalidCandidate& error) {
+      candidate = Candidate{};
       candidate.key = "invalid:";
       for (int d : decisions) candidate.key += std::to_string(d) + ",";
       if (by_key_.count(candidate.key) == 0) {
         strategy_.tell({decisions, 0, 0, false});
-        insert_screened(decisions, candidate, TrialStatus::kInvalid, error.what());
+        insert_screened(decisions, candidate, 0, TrialStatus::kInvalid, error.what());
         if (on_update_) on_update_(trials_.back());
       } else {
         strategy_.tell({decisions, 0, 0, false});
@@ -183,11 +192,10 @@ std::optional<TrainingJob> SearchController::new_trial_job() {
       }
       continue;
     }
-    double cost = static_cast<double>(candidate.relus);
-    if (candidate.relus > high || candidate.relus < low) {
+    if (!candidate_cost_.within_budget(candidate, cost)) {
       strategy_.tell({decisions, 0, cost, false});
-      insert_screened(decisions, candidate, TrialStatus::kOverBudget,
-                      fmt::format("{} ReLUs outside the budget [{}, {}]", candidate.relus, low, high));
+      insert_screened(decisions, candidate, cost, TrialStatus::kOverBudget,
+                      candidate_cost_.over_budget_reason(candidate, cost));
       if (on_update_) on_update_(trials_.back());
       continue;
     }
@@ -226,7 +234,8 @@ void SearchController::record(const std::vector<JobOutcome>& outcomes) {
     trial.worker = outcome.worker;
     trial.train_seconds += outcome.seconds;
     for (const EpochReport& epoch : outcome.epochs)
-      store_.put_epoch({trial.number, epoch.epoch, epoch.train_loss, epoch.train_accuracy, epoch.val_accuracy, epoch.seconds});
+      store_.put_epoch({trial.number, epoch.epoch, epoch.train_loss, epoch.train_accuracy,
+                        epoch.val_accuracy, epoch.seconds});
     if (!outcome.ok || outcome.epochs.empty()) {
       trial.status = TrialStatus::kFailed;
       trial.failure_reason = outcome.ok ? "the job reported no epoch" : outcome.failure_reason;

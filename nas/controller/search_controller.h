@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "nas/controller/candidate_cost.h"
 #include "nas/controller/successive_halving.h"
 #include "nas/evaluation/evaluator.h"
 #include "nas/spaces/candidate_space.h"
@@ -16,10 +17,11 @@
 
 namespace pinas::nas {
 
-// The search loop: asks the strategy for candidates, screens each by exact
-// cost before any training (an over-budget candidate is recorded and costs
-// nothing), never trains a genotype twice, runs jobs through the executor
-// with successive halving over epochs, and tells the strategy each result.
+// The search loop: asks the strategy for candidates, screens each by its cost
+// (exact ReLUs, or the PI cost model's predicted latency; CandidateCost) before
+// any training (an over-budget candidate is recorded and costs nothing), never
+// trains a genotype twice, runs jobs through the executor with successive
+// halving over epochs, and tells the strategy each result.
 //
 // Every step is one store transaction that also holds the strategy's state,
 // so the process may be killed at any moment: a new controller on the same
@@ -30,11 +32,14 @@ class SearchController {
  public:
   // `folder` is the experiment folder (trial folders go under folder/trials).
   // The strategy is restored from the store if it holds a state.
-  SearchController(const pb::ExperimentConfig& config, std::filesystem::path folder, TrialStore& store,
-                   const CandidateSpace& space, Strategy& strategy, Executor& executor);
+  SearchController(const pb::ExperimentConfig& config, std::filesystem::path folder,
+                   TrialStore& store, const CandidateSpace& space, Strategy& strategy,
+                   Executor& executor);
 
   // Called with each trial whose job has just been recorded.
-  void on_trial_update(std::function<void(const TrialRecord&)> callback) { on_update_ = std::move(callback); }
+  void on_trial_update(std::function<void(const TrialRecord&)> callback) {
+    on_update_ = std::move(callback);
+  }
   // Make a folder per trained trial (for checkpoints and models).
   void create_trial_folders(bool create) { create_folders_ = create; }
 
@@ -50,8 +55,8 @@ class SearchController {
   std::optional<TrainingJob> new_trial_job();
   TrainingJob job_for(TrialRecord& trial);
   void record(const std::vector<JobOutcome>& outcomes);
-  void insert_screened(const Decisions& decisions, const Candidate& candidate, TrialStatus status,
-                       const std::string& reason);
+  void insert_screened(const Decisions& decisions, const Candidate& candidate, double cost,
+                       TrialStatus status, const std::string& reason);
   void finish();
 
   pb::ExperimentConfig config_;
@@ -60,8 +65,9 @@ class SearchController {
   const CandidateSpace& space_;
   Strategy& strategy_;
   Executor& executor_;
+  CandidateCost candidate_cost_;
   SuccessiveHalving halving_;
-  std::vector<TrialRecord> trials_;                        // index = trial number
+  std::vector<TrialRecord> trials_;  // index = trial number
   std::unordered_map<std::string, std::int64_t> by_key_;
   std::deque<std::int64_t> requeued_;
   std::int64_t next_sequence_ = 0;

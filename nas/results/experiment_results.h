@@ -24,21 +24,26 @@ std::filesystem::path store_path(const std::filesystem::path& folder);
 // Reads `folder`/trials.db. Throws StoreError / ConfigError naming the folder.
 ExperimentResults load_results(const std::filesystem::path& folder);
 
-// Trials with a final, full-fidelity result (status complete), most accurate first (ties: lower trial number).
+// Trials with a final, full-fidelity result (status complete), most accurate first (ties: lower
+// trial number).
 std::vector<TrialRecord> ranked_trials(const ExperimentResults& results);
 
-// The Pareto front of accuracy (validation) against cost among
-// ranked_trials, by ascending cost.
+// The Pareto front of accuracy (validation) against the experiment's cost
+// (trial.cost: ReLUs or predicted seconds) among ranked_trials, by ascending cost.
 std::vector<TrialRecord> pareto_trials(const ExperimentResults& results);
 
-// {"trial", "genotype", "relus", "macs", "params", "status", "val_accuracy", "test_accuracy", ...}.
-nlohmann::json trial_json(const TrialRecord& trial);
+// {"trial", "genotype", "relus", "macs", "params", "cost", "status", "val_accuracy",
+// "test_accuracy", ...}; for a PI_LATENCY experiment also "latency_s" (the predicted online
+// seconds, equal to "cost").
+nlohmann::json trial_json(const TrialRecord& trial, pb::CostMetric metric = pb::RELUS);
 
-// A fixed-width table of `trials` (trial, ReLUs, MACs, val and test accuracy, genotype).
-std::string trial_table(const std::vector<TrialRecord>& trials);
+// A fixed-width table of `trials` (trial, ReLUs, MACs, val and test accuracy,
+// genotype); for a PI_LATENCY experiment a "latency s" column follows ReLUs.
+std::string trial_table(const std::vector<TrialRecord>& trials, pb::CostMetric metric = pb::RELUS);
 
-// An SVG scatter plot of validation accuracy against ReLUs: the front in
-// colour (joined by a step line), dominated trials in grey.
+// An SVG scatter plot of validation accuracy against the experiment's cost
+// (ReLUs, or predicted online seconds for PI_LATENCY) on a log scale: the
+// front in colour (joined by a step line), dominated trials in grey.
 std::string pareto_svg(const ExperimentResults& results);
 
 }  // namespace pinas::nas

@@ -43,6 +43,26 @@ add_test(NAME cli.nas.resume_finished_is_a_no_op COMMAND $<TARGET_FILE:pinas> se
 set_tests_properties(cli.nas.resume_finished_is_a_no_op PROPERTIES FIXTURES_REQUIRED nas_synthetic
   PASS_REGULAR_EXPRESSION "Pareto front")
 
+# A search under a predicted-latency budget (PI cost model, committed
+# calibration fixture; run from the repository root, where the config's
+# calibration path points), then the results commands in seconds.
+add_test(NAME cli.nas.latency_search
+         COMMAND /bin/sh -c "rm -rf '${NAS_CLI_WORK}/latency' && exec '$<TARGET_FILE:pinas>' search --config tests/nas/cli/latency.textproto --out '${NAS_CLI_WORK}/latency'"
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.nas.latency_search PROPERTIES FIXTURES_SETUP nas_latency
+  PASS_REGULAR_EXPRESSION "cost: predicted online seconds of a private inference \\(PI cost model, lan network.*budget \\[0\\.000000, 2\\.500000\\] s.*Pareto front \\([1-9][0-9]* of [0-9]+ complete trials; [0-9]+ candidates looked at, [1-9][0-9]* screened out before training by their predicted private-inference latency or as invalid\\):\n +trial +ReLUs +latency s +MACs +val acc +test acc +genotype\n +[0-9]+ +[0-9,]+ +[0-9]\\.[0-9]+ +[0-9,]+ +0\\.[0-9]+ +0\\.[0-9]+ +cryptonas:")
+add_test(NAME cli.nas.latency_status COMMAND $<TARGET_FILE:pinas> status ${NAS_CLI_WORK}/latency)
+set_tests_properties(cli.nas.latency_status PROPERTIES FIXTURES_REQUIRED nas_latency
+  PASS_REGULAR_EXPRESSION "finished\ncost: predicted online latency \\(PI cost model, lan network\\), budget \\[0\\.000000, 2\\.500000\\] s\ntrained 24 of 24 trials.*over_budget.*best so far:\n +trial +ReLUs +latency s +MACs")
+add_test(NAME cli.nas.latency_pareto_json COMMAND $<TARGET_FILE:pinas> pareto ${NAS_CLI_WORK}/latency --json
+         --plot ${NAS_CLI_WORK}/latency/front.svg)
+set_tests_properties(cli.nas.latency_pareto_json PROPERTIES FIXTURES_REQUIRED nas_latency
+  PASS_REGULAR_EXPRESSION "\"cost\": [0-9.e-]+,.*\"latency_s\": [0-9.e-]+,.*\"relus\": [0-9]+")
+add_test(NAME cli.nas.latency_search_needs_calibration
+         COMMAND $<TARGET_FILE:pinas> search --config ${NAS_CLI_INPUTS}/bad_latency.textproto --out ${NAS_CLI_WORK}/bad_latency)
+set_tests_properties(cli.nas.latency_search_needs_calibration PROPERTIES
+  PASS_REGULAR_EXPRESSION "pinas: error: .*bad_latency.textproto: field objective.pi_latency.calibration_file: is required for PI_LATENCY")
+
 # Resume after SIGKILL at random moments (6 kills): nothing completed is lost,
 # numbering is continuous, and the front equals an uninterrupted run.
 if(Python3_Interpreter_FOUND)

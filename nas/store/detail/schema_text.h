@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS trials (
   relus           INTEGER NOT NULL,      -- exact ReLU count, from the architecture before training
   macs            INTEGER NOT NULL,
   params          INTEGER NOT NULL,
-  cost            REAL NOT NULL,         -- the objective's cost axis (ReLUs today)
+  cost            REAL NOT NULL,         -- the objective's cost axis: ReLUs (RELUS) or predicted online seconds (PI_LATENCY)
   status          TEXT NOT NULL,         -- running | paused | complete | stopped | failed | over_budget | invalid
   rung            INTEGER NOT NULL,      -- successive-halving rung being trained or last reached
   epochs          INTEGER NOT NULL,      -- epochs trained so far
