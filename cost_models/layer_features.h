@@ -13,8 +13,8 @@ namespace pinas::cost {
 // work each layer is (they mirror crypto/pi's FixedPointConfig, which this
 // module does not depend on).
 struct ProtocolParameters {
-  int ring_bits = 64;        // ℓ
-  int fractional_bits = 12;  // f
+  int ring_bits = 48;        // ℓ (FixedPointConfig's default)
+  int fractional_bits = 10;  // f (FixedPointConfig's default)
   int weight_bits = 0;       // bits per weight when weights are bit-decomposed; 0: f + 8
   int scale_limit = 0;       // the largest scale a tensor may reach; 0: 3f
 

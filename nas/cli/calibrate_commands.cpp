@@ -19,6 +19,7 @@
 #include "crypto/net/tcp_channel.h"
 #include "crypto/net/tcp_listener.h"
 #include "crypto/pi/client_session.h"
+#include "crypto/pi/fixed_point_config.h"
 #include "crypto/pi/fixed_point_network.h"
 #include "crypto/pi/random_model.h"
 #include "crypto/pi/server_session.h"
@@ -31,8 +32,8 @@ namespace pinas::cli {
 namespace {
 
 struct CalibrateOptions {
-  unsigned ring_bits = 64;
-  unsigned fractional_bits = 12;
+  unsigned ring_bits = pi::FixedPointConfig{}.ring_bits;
+  unsigned fractional_bits = pi::FixedPointConfig{}.fractional_bits;
   unsigned circa = 0;
   std::string network = "lan";
   std::string out;

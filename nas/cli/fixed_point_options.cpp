@@ -1,6 +1,7 @@
 #include "nas/cli/fixed_point_options.h"
 
 #include <algorithm>
+#include <bit>
 #include <exception>
 #include <thread>
 
@@ -45,6 +46,10 @@ FixedPointAccuracy measure_fixed_point_accuracy(
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(images, 1)));
   const bool circa = network.config().relu_mode == pi::ReluMode::kCirca;
   std::vector<std::size_t> correct(threads, 0);
+  const unsigned ring_bits = network.config().ring_bits;
+  // max |x| per tensor, seen by each thread
+  std::vector<std::vector<std::uint64_t>> largest(
+      threads, std::vector<std::uint64_t>(network.tensors().size(), 0));
   std::vector<std::exception_ptr> failures(threads);
   auto work = [&](unsigned worker) {
     try {
@@ -55,6 +60,15 @@ FixedPointAccuracy measure_fixed_point_accuracy(
         const auto logits = network.dequantize_output(tensors[network.output_tensor()]);
         const auto best = std::max_element(logits.begin(), logits.end()) - logits.begin();
         correct[worker] += best == label(i) ? 1 : 0;
+        for (std::size_t t = 0; t < tensors.size(); ++t) {
+          for (std::uint64_t x : tensors[t]) {
+            // |x| of the two's-complement reading of the low ring_bits bits.
+            const std::uint64_t sign = std::uint64_t{1} << (ring_bits - 1);
+            const std::uint64_t low = ring_bits == 64 ? x : x & ((sign << 1) - 1);
+            const std::uint64_t magnitude = (low & sign) != 0 ? ((sign << 1) - low) : low;
+            largest[worker][t] = std::max(largest[worker][t], magnitude);
+          }
+        }
       }
     } catch (...) {
       failures[worker] = std::current_exception();
@@ -70,6 +84,20 @@ FixedPointAccuracy measure_fixed_point_accuracy(
   FixedPointAccuracy result;
   result.images = images;
   for (auto count : correct) result.correct += count;
+  std::vector<std::string> producer(network.tensors().size(), "input");
+  for (const auto& step : network.steps()) producer[step.output] = step.node;
+  std::uint64_t overall = 0;
+  for (std::size_t t = 0; t < network.tensors().size(); ++t) {
+    std::uint64_t tensor_largest = 0;
+    for (const auto& seen : largest) tensor_largest = std::max(tensor_largest, seen[t]);
+    if (t == 0 || tensor_largest > overall) {
+      overall = tensor_largest;
+      result.tightest_node = producer[t];
+      result.tightest_scale = network.tensors()[t].scale;
+    }
+  }
+  result.headroom_bits =
+      static_cast<int>(ring_bits) - 1 - static_cast<int>(std::bit_width(overall));
   return result;
 }
 

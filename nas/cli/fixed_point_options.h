@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "crypto/pi/fixed_point_config.h"
@@ -32,6 +33,15 @@ void add_fixed_point_options(CLI::App* command, FixedPointOptions& options);
 struct FixedPointAccuracy {
   std::size_t images = 0;
   std::size_t correct = 0;
+  // The fewest unused high bits of the ring over every tensor of every image:
+  // ℓ − 1 − bits(max |x|). Overflow wraps silently in Z_{2^ℓ}, so a headroom
+  // near zero says ℓ is too small for this model (a wrapped value usually
+  // looks large, so overflow also shows as headroom near zero).
+  int headroom_bits = 0;
+  // Where that minimum is: the IR node producing the tensor ("input" for the
+  // input) and the tensor's fixed-point scale.
+  std::string tightest_node;
+  std::uint32_t tightest_scale = 0;
   double accuracy() const {
     return images == 0 ? 0.0 : static_cast<double>(correct) / static_cast<double>(images);
   }
@@ -43,7 +53,7 @@ struct FixedPointAccuracy {
 // the result does not depend on `threads` (0: one per core). `pixels(i)`
 // returns image i in the network's input shape with values in [0, 1];
 // `label(i)` its class. Both are called from several threads at once.
-// Rethrows the first error any image raised.
+// Rethrows the first error any image raised. Also measures headroom_bits.
 FixedPointAccuracy measure_fixed_point_accuracy(
     const pi::FixedPointNetwork& network, std::size_t images,
     const std::function<std::vector<float>(std::size_t)>& pixels,

@@ -131,13 +131,18 @@ void register_pi_tools(CLI::App& app) {
         std::cout << json{{"images", count},
                           {"fixed_point_accuracy", accuracy},
                           {"float_accuracy", model.test_accuracy()},
-                          {"config", network.config().to_string()}}
+                          {"config", network.config().to_string()},
+                          {"headroom_bits", measured.headroom_bits},
+                          {"headroom_node", measured.tightest_node},
+                          {"headroom_scale", measured.tightest_scale}}
                          .dump(2)
                   << std::endl;
       } else {
         std::cout << fmt::format(
-            "{} images, {}: fixed-point accuracy {:.4f} (float, as trained: {:.4f})\n", count,
-            network.config().to_string(), accuracy, model.test_accuracy());
+            "{} images, {}: fixed-point accuracy {:.4f} (float, as trained: {:.4f}), {} bits of "
+            "ring headroom\n",
+            count, network.config().to_string(), accuracy, model.test_accuracy(),
+            measured.headroom_bits);
       }
     });
   }

@@ -207,12 +207,13 @@ struct EvalOptions {
 // The test accuracy of the plaintext fixed-point reference, which computes
 // bit for bit what `pinas serve` / `pinas infer` compute (with Circa, its
 // randomized sign test is simulated exactly from `options.seed`).
-double fixed_point_accuracy(const pb::Model& model, const train::data::ImageDataset& test,
-                            const EvalOptions& options, std::string& config_text) {
+FixedPointAccuracy fixed_point_accuracy(const pb::Model& model,
+                                        const train::data::ImageDataset& test,
+                                        const EvalOptions& options, std::string& config_text) {
   const pi::FixedPointConfig config = options.fixed.config();
   const pi::FixedPointNetwork network = pi::FixedPointNetwork::compile(model, config);
   config_text = config.to_string();
-  const auto measured = measure_fixed_point_accuracy(
+  return measure_fixed_point_accuracy(
       network, test.size(),
       [&](std::size_t i) {
         const auto image = test.image(i);
@@ -223,7 +224,6 @@ double fixed_point_accuracy(const pb::Model& model, const train::data::ImageData
       },
       [&](std::size_t i) { return static_cast<std::int64_t>(test.labels[i]); }, options.seed,
       options.threads);
-  return measured.accuracy();
 }
 
 // `pinas eval`: the plaintext accuracy of a model file. Other evaluation modes
@@ -243,22 +243,33 @@ void run_eval(const EvalOptions& options) {
                            model.input_normalization().std().end());
   if (normalization.mean.empty()) normalization = data->normalization;
   std::string config_text;
+  FixedPointAccuracy fixed;
+  if (options.fixed_point) fixed = fixed_point_accuracy(model, *data->test, options, config_text);
   const double accuracy =
       options.fixed_point
-          ? fixed_point_accuracy(model, *data->test, options, config_text)
+          ? fixed.accuracy()
           : train::evaluate_accuracy(*network, *data->test, normalization, options.batch);
   if (options.json) {
     json output = {
         {"model", options.model},     {"architecture", model.architecture().name()},
         {"dataset", data->info.name}, {"images", data->test->size()},
         {"test_accuracy", accuracy},  {"relus", spaces::analyze(network->architecture()).relus}};
-    if (options.fixed_point) output["fixed_point"] = config_text;
+    if (options.fixed_point) {
+      output["fixed_point"] = config_text;
+      output["headroom_bits"] = fixed.headroom_bits;
+      output["headroom_node"] = fixed.tightest_node;
+      output["headroom_scale"] = fixed.tightest_scale;
+    }
     std::cout << output.dump(2) << "\n";
   } else {
     std::cout << fmt::format(
-        "{}: {}test accuracy {:.2f}% on {} images of {}\n", options.model,
+        "{}: {}test accuracy {:.2f}% on {} images of {}{}\n", options.model,
         options.fixed_point ? "fixed-point (" + config_text + ") " : std::string(), 100 * accuracy,
-        data->test->size(), data->info.name);
+        data->test->size(), data->info.name,
+        options.fixed_point
+            ? fmt::format(" ({} bits of ring headroom, least at '{}', scale {})",
+                          fixed.headroom_bits, fixed.tightest_node, fixed.tightest_scale)
+            : std::string());
   }
 }
 

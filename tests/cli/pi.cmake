@@ -54,7 +54,7 @@ if(EXISTS ${PINAS_PI_IMAGES})
 echo status=$status"
                    sh $<TARGET_FILE:pinas> ${PINAS_PI_MODEL} ${PINAS_PI_IMAGES})
   set_tests_properties(cli_pi_infer_wrong_ring PROPERTIES FIXTURES_REQUIRED pi_model
-                       PASS_REGULAR_EXPRESSION "pinas: error: .*refused: ring bits: server 64, client 32.*status=2"
+                       PASS_REGULAR_EXPRESSION "pinas: error: .*refused: ring bits: server 48, client 32.*status=2"
                        TIMEOUT 60)
 endif()
 

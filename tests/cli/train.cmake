@@ -43,7 +43,7 @@ set_tests_properties(cli_eval_json PROPERTIES FIXTURES_REQUIRED pinas_train_mode
 add_test(NAME cli_eval_fixed_point
          COMMAND pinas eval ${PINAS_TRAIN_CLI_DIR}/model.pb --test-subset 200 --fixed-point --json)
 set_tests_properties(cli_eval_fixed_point PROPERTIES FIXTURES_REQUIRED pinas_train_model
-  PASS_REGULAR_EXPRESSION "\"fixed_point\": \"ring=64 f=12.*\"test_accuracy\": 0\\.[0-9]+|\"test_accuracy\": 0\\.[0-9]+.*\"fixed_point\": \"ring=64")
+  PASS_REGULAR_EXPRESSION "\"fixed_point\": \"ring=48 f=10.*\"test_accuracy\": 0\\.[0-9]+|\"test_accuracy\": 0\\.[0-9]+.*\"fixed_point\": \"ring=48")
 
 # Private inference of the model `pinas train` just trained, as two processes
 # (`pinas serve`, `pinas infer`), bit-exact with its fixed-point reference.

@@ -1,6 +1,6 @@
 // Whole-network private inference of a preset with random weights, both
 // parties in one process over loopback TCP. Reports the costs as counters:
-//   bench_pi --benchmark_filter=cnet1            (exact ReLUs, ℓ = 64, f = 12)
+//   bench_pi --benchmark_filter=cnet1            (exact ReLUs, default ℓ and f)
 //   PINAS_PI_ARCH=cryptonas-cnet1 PINAS_PI_RING=32 PINAS_PI_CIRCA=12 bench_pi
 #include <benchmark/benchmark.h>
 
@@ -30,8 +30,8 @@ void BM_PrivateInference(benchmark::State& state) {
   auto architecture = spaces::make_preset(arch ? arch : "cryptonas-cnet1").to_proto();
   auto model = pi::random_weight_model(architecture, {});
   pi::FixedPointConfig config;
-  config.ring_bits = environment("PINAS_PI_RING", 64);
-  config.fractional_bits = environment("PINAS_PI_F", 12);
+  config.ring_bits = environment("PINAS_PI_RING", config.ring_bits);
+  config.fractional_bits = environment("PINAS_PI_F", config.fractional_bits);
   if (std::getenv("PINAS_PI_CIRCA") != nullptr) {
     config.relu_mode = pi::ReluMode::kCirca;
     config.circa_dropped_bits = environment("PINAS_PI_CIRCA", 12);

@@ -133,7 +133,7 @@ TEST(CotLinearPreprocessing, DecompositionCostPrefersTheSmallerSide) {
   EXPECT_EQ(decomposition_cost(big_image, config).cheaper(), Decomposition::kWeight);
   auto cost = decomposition_cost(big_image, config);
   EXPECT_EQ(cost.weight_ots, 16u * 16 * 9 * config.effective_weight_bits());
-  EXPECT_EQ(cost.input_ots, 16u * 32 * 32 * 64);
+  EXPECT_EQ(cost.input_ots, 16u * 32 * 32 * config.ring_bits);
 }
 
 }  // namespace
