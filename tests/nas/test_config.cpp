@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "nas/config/experiment_config.h"
+#include "tests/nas/detail/config_errors.h"
 
 namespace pinas::nas {
 namespace {
@@ -19,12 +20,7 @@ seed: 4
 )";
 
 std::string error_of(const std::string& text) {
-  try {
-    parse_experiment_config(text, "exp.textproto");
-  } catch (const ConfigError& error) {
-    return error.what();
-  }
-  return "";
+  return test_support::config_error_of(text);
 }
 
 TEST(ExperimentConfig, ValidConfigGetsDefaults) {
@@ -48,7 +44,8 @@ TEST(ExperimentConfig, SyntaxErrorNamesFileLineAndColumn) {
 }
 
 TEST(ExperimentConfig, SemanticErrorsNameTheField) {
-  auto expect_field = [](std::string text, const std::string& from, const std::string& to, const std::string& field) {
+  auto expect_field = [](std::string text, const std::string& from, const std::string& to,
+                         const std::string& field) {
     auto at = text.find(from);
     ASSERT_NE(at, std::string::npos) << from;
     text.replace(at, from.size(), to);
@@ -58,15 +55,21 @@ TEST(ExperimentConfig, SemanticErrorsNameTheField) {
   expect_field(kValid, "max_relus: 20000", "max_relus: -1", "objective.budget.max_relus");
   expect_field(kValid, "budget { max_relus: 20000 }", "pareto { min_relus: 10 max_relus: 5 }",
                "objective.pareto.max_relus");
-  expect_field(kValid, "kind: EVOLUTION", "kind: EVOLUTION sample_size: 50", "strategy.sample_size");
-  expect_field(kValid, "min_epochs: 1 max_epochs: 9", "min_epochs: 4 max_epochs: 2", "fidelity.max_epochs");
+  expect_field(kValid, "kind: EVOLUTION", "kind: EVOLUTION sample_size: 50",
+               "strategy.sample_size");
+  expect_field(kValid, "min_epochs: 1 max_epochs: 9", "min_epochs: 4 max_epochs: 2",
+               "fidelity.max_epochs");
   expect_field(kValid, "max_trials: 30", "max_trials: 0", "max_trials");
   expect_field(kValid, "source: SYNTHETIC", "source: TRAINING", "objective.source");
   expect_field(kValid, "decisions: 6", "decisions: 0", "synthetic_space.decisions");
   expect_field(kValid, "strategy { kind: EVOLUTION }", "", "strategy.kind");
-  expect_field(kValid, "space: \"synthetic\"\nsynthetic_space { decisions: 6 choices: 4 }\nobjective { budget { max_relus: 20000 } source: SYNTHETIC }",
-               "space: \"nb201\" dataset { name: \"mnist\" } objective { budget { max_relus: 9 } }", "dataset.name");
-  expect_field(kValid, "objective { budget { max_relus: 20000 } source: SYNTHETIC }", "", "objective");
+  expect_field(kValid,
+               "space: \"synthetic\"\nsynthetic_space { decisions: 6 choices: 4 }\nobjective { "
+               "budget { max_relus: 20000 } source: SYNTHETIC }",
+               "space: \"nb201\" dataset { name: \"mnist\" } objective { budget { max_relus: 9 } }",
+               "dataset.name");
+  expect_field(kValid, "objective { budget { max_relus: 20000 } source: SYNTHETIC }", "",
+               "objective");
 }
 
 TEST(ExperimentConfig, UnreadableFileIsRefused) {
@@ -74,7 +77,8 @@ TEST(ExperimentConfig, UnreadableFileIsRefused) {
 }
 
 TEST(ExperimentConfig, ShippedConfigsParse) {
-  for (const char* name : {"experiments/quickstart/fashion_mnist.textproto", "experiments/slurm/fashion_mnist.textproto"}) {
+  for (const char* name : {"experiments/quickstart/fashion_mnist.textproto",
+                           "experiments/slurm/fashion_mnist.textproto"}) {
     std::filesystem::path path = std::filesystem::path(PINAS_SOURCE_DIR) / name;
     EXPECT_NO_THROW(load_experiment_config(path)) << path;
   }

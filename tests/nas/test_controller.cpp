@@ -7,6 +7,7 @@
 #include "nas/controller/search_controller.h"
 #include "nas/evaluation/synthetic_evaluator.h"
 #include "nas/spaces/synthetic_space.h"
+#include "tests/nas/detail/dying_executor.h"
 
 namespace pinas::nas {
 namespace {
@@ -33,10 +34,12 @@ struct SearchRun {
 
 SearchRun fresh_run(const std::string& name, const pb::ExperimentConfig& config) {
   SearchRun run;
-  run.folder = std::filesystem::temp_directory_path() / ("pinas_controller_" + name + "_" + std::to_string(::getpid()));
+  run.folder = std::filesystem::temp_directory_path() /
+               ("pinas_controller_" + name + "_" + std::to_string(::getpid()));
   std::filesystem::remove_all(run.folder);
   std::filesystem::create_directories(run.folder);
-  run.store = std::make_unique<TrialStore>(TrialStore::create(run.folder / "trials.db", to_text(config)));
+  run.store =
+      std::make_unique<TrialStore>(TrialStore::create(run.folder / "trials.db", to_text(config)));
   return run;
 }
 
@@ -50,24 +53,7 @@ std::vector<TrialRecord> search(const pb::ExperimentConfig& config, SearchRun& r
   return run.store->trials();
 }
 
-// Forwards to a BatchExecutor, but throws ("the process died") on the
-// `die_at`-th wait, before anything of that batch is recorded.
-class DyingExecutor : public Executor {
- public:
-  DyingExecutor(Evaluator& evaluator, int capacity, int die_at) : inner_(evaluator, capacity), die_at_(die_at) {}
-  int capacity() const override { return inner_.capacity(); }
-  int in_flight() const override { return inner_.in_flight(); }
-  void submit(TrainingJob job) override { inner_.submit(std::move(job)); }
-  std::vector<JobOutcome> wait() override {
-    if (++waits_ == die_at_) throw Error("killed");
-    return inner_.wait();
-  }
-
- private:
-  BatchExecutor inner_;
-  int die_at_;
-  int waits_ = 0;
-};
+using test_support::DyingExecutor;
 
 // Compares what matters of two runs: every trial's identity and results.
 void expect_same_trials(const std::vector<TrialRecord>& a, const std::vector<TrialRecord>& b) {

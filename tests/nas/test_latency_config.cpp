@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "nas/config/experiment_config.h"
+#include "tests/nas/detail/config_errors.h"
 
 namespace pinas::nas {
 namespace {
@@ -40,12 +41,7 @@ seed: 1
 }
 
 std::string error_of(const std::string& text) {
-  try {
-    parse_experiment_config(text, "exp.textproto");
-  } catch (const ConfigError& error) {
-    return error.what();
-  }
-  return "";
+  return test_support::config_error_of(text);
 }
 
 void expect_error(const std::string& text, const std::string& field, const std::string& why) {

@@ -18,6 +18,7 @@
 #include "nas/results/experiment_results.h"
 #include "proto/genotype.pb.h"
 #include "search_spaces/search_space.h"
+#include "tests/nas/detail/dying_executor.h"
 
 namespace pinas::nas {
 namespace {
@@ -76,25 +77,7 @@ class RecordingEvaluator : public Evaluator {
   Evaluator& inner_;
 };
 
-// Forwards to a BatchExecutor, but throws ("the process died") on the
-// `die_at`-th wait, before anything of that batch is recorded.
-class DyingExecutor : public Executor {
- public:
-  DyingExecutor(Evaluator& evaluator, int capacity, int die_at)
-      : inner_(evaluator, capacity), die_at_(die_at) {}
-  int capacity() const override { return inner_.capacity(); }
-  int in_flight() const override { return inner_.in_flight(); }
-  void submit(TrainingJob job) override { inner_.submit(std::move(job)); }
-  std::vector<JobOutcome> wait() override {
-    if (++waits_ == die_at_) throw Error("killed");
-    return inner_.wait();
-  }
-
- private:
-  BatchExecutor inner_;
-  int die_at_;
-  int waits_ = 0;
-};
+using test_support::DyingExecutor;
 
 // The PI cost model's prediction for a stored genotype, computed afresh.
 double predicted_seconds(const pb::ExperimentConfig& config, const TrialRecord& trial) {
