@@ -24,7 +24,9 @@ GilboaChoice cheaper_decomposition(std::int64_t inputs, std::int64_t weights, st
   const std::int64_t weight_bits_per_use = weight_bits * ring - weight_bits * (weight_bits - 1) / 2;
   const GilboaChoice input_side{inputs * ring, macs * input_bits_per_use / 8};
   const GilboaChoice weight_side{weights * weight_bits, macs * weight_bits_per_use / 8};
-  const auto bytes = [](const GilboaChoice& choice) { return 16 * choice.ots + choice.correction_bytes; };
+  const auto bytes = [](const GilboaChoice& choice) {
+    return 16 * choice.ots + choice.correction_bytes;
+  };
   return bytes(weight_side) <= bytes(input_side) ? weight_side : input_side;
 }
 
@@ -46,7 +48,9 @@ bool folds_into_producer(const spaces::Architecture& architecture, spaces::NodeI
          architecture.consumers(inputs[0]).size() == 1;
 }
 
-bool is_power_of_two(std::int64_t value) { return value > 0 && (value & (value - 1)) == 0; }
+bool is_power_of_two(std::int64_t value) {
+  return value > 0 && (value & (value - 1)) == 0;
+}
 
 }  // namespace
 
@@ -59,7 +63,8 @@ void ProtocolParameters::validate() const {
                 std::to_string(fractional_bits));
   }
   if (weight_bits < 0 || weight_bits > ring_bits) {
-    throw Error("cost model: weight_bits must be in 0..ring_bits, got " + std::to_string(weight_bits));
+    throw Error("cost model: weight_bits must be in 0..ring_bits, got " +
+                std::to_string(weight_bits));
   }
   if (scale_limit != 0 && (scale_limit < 2 * fractional_bits || scale_limit > ring_bits)) {
     throw Error("cost model: scale_limit must be 0 or in 2f..ring_bits, got " +
@@ -80,6 +85,13 @@ std::vector<LayerFeatures> extract_features(const spaces::Architecture& architec
   const int limit = parameters.effective_scale_limit();
   // The fixed-point scale of every node's output, as the runtime tracks it.
   std::vector<int> scale(architecture.num_nodes(), f);
+  // Nodes whose output the runtime has already truncated to f: it truncates a
+  // tensor once and every later consumer reuses that copy.
+  std::vector<bool> truncated(architecture.num_nodes(), false);
+  // The node whose tensor a node's output is: IDENTITY and a folded
+  // BATCH_NORM reuse their input's tensor in the runtime, truncated copy included.
+  std::vector<spaces::NodeId> owner(architecture.num_nodes());
+  for (std::size_t n = 0; n < owner.size(); ++n) owner[n] = static_cast<spaces::NodeId>(n);
   std::vector<LayerFeatures> features;
   features.reserve(report.layers.size());
   for (const spaces::LayerCost& layer : report.layers) {
@@ -95,10 +107,14 @@ std::vector<LayerFeatures> extract_features(const spaces::Architecture& architec
     int input_scale = f;
     for (spaces::NodeId input : inputs) input_scale = std::max(input_scale, scale[input]);
     // Truncates the input back to f when `growth` would pass the limit.
-    const auto fit_scale = [&](int growth) {
-      if (input_scale + growth <= limit) return;
-      entry.truncations += input_elements;
+    const auto truncate_input = [&] {
+      const bool reused = inputs.size() == 1 && truncated[owner[inputs.front()]];
+      if (!reused) entry.truncations += input_elements;
+      if (inputs.size() == 1) truncated[owner[inputs.front()]] = true;
       input_scale = f;
+    };
+    const auto fit_scale = [&](int growth) {
+      if (input_scale + growth > limit) truncate_input();
     };
     int output_scale = input_scale;
     switch (layer.op) {
@@ -107,17 +123,14 @@ std::vector<LayerFeatures> extract_features(const spaces::Architecture& architec
         break;
       case OpType::ReLU:
         entry.relus = layer.relus;
-        output_scale = f;
+        output_scale = parameters.circa ? input_scale : f;
         break;
       case OpType::MaxPool:
         entry.comparisons = outputs * (static_cast<std::int64_t>(node.kernel) * node.kernel - 1);
         output_scale = f;
         break;
       case OpType::Polynomial:
-        if (2 * input_scale + f > limit) {
-          entry.truncations += input_elements;
-          input_scale = f;
-        }
+        if (2 * input_scale + f > limit) truncate_input();
         entry.polynomial_elements = outputs;
         output_scale = 2 * input_scale + f;
         break;
@@ -147,8 +160,14 @@ std::vector<LayerFeatures> extract_features(const spaces::Architecture& architec
         output_scale = middle_scale + f;
         break;
       }
+      case OpType::Identity:
+        owner[layer.node] = owner[inputs.front()];
+        break;
       case OpType::BatchNorm:
-        if (folds_into_producer(architecture, layer.node)) break;  // scale unchanged
+        if (folds_into_producer(architecture, layer.node)) {  // scale unchanged, same tensor
+          owner[layer.node] = owner[inputs.front()];
+          break;
+        }
         fit_scale(f);
         add_linear(entry, input_elements, layer.output.channels, outputs, parameters);
         output_scale = input_scale + f;

@@ -17,6 +17,9 @@ struct ProtocolParameters {
   int fractional_bits = 10;  // f (FixedPointConfig's default)
   int weight_bits = 0;       // bits per weight when weights are bit-decomposed; 0: f + 8
   int scale_limit = 0;       // the largest scale a tensor may reach; 0: 3f
+  // Circa's stochastic ReLU: its output keeps the input's scale (no
+  // truncation), as the runtime compiles it.
+  bool circa = false;
 
   int effective_weight_bits() const { return weight_bits == 0 ? fractional_bits + 8 : weight_bits; }
   int effective_scale_limit() const { return scale_limit == 0 ? 3 * fractional_bits : scale_limit; }

@@ -36,7 +36,7 @@ PiCostModel::PiCostModel(pb::PiCalibration calibration) : calibration_(std::move
 
 ProtocolParameters PiCostModel::parameters() const {
   return {calibration_.ring_bits(), calibration_.fractional_bits(), calibration_.weight_bits(),
-          calibration_.scale_limit()};
+          calibration_.scale_limit(), calibration_.circa_truncated_bits() > 0};
 }
 
 CostEstimate PiCostModel::estimate(const spaces::Architecture& architecture) const {

@@ -57,11 +57,13 @@ std::uint32_t NetworkCompiler::fit_scale(const std::string& node, std::uint32_t 
 std::uint32_t NetworkCompiler::input_of(NodeId id, std::size_t index) const {
   auto inputs = architecture_.inputs(id);
   if (index >= inputs.size()) {
-    throw CompileError(fmt::format("node '{}': missing input {}", architecture_.node(id).name, index));
+    throw CompileError(
+        fmt::format("node '{}': missing input {}", architecture_.node(id).name, index));
   }
   auto found = node_tensor_.find(inputs[index]);
   if (found == node_tensor_.end()) {
-    throw CompileError(fmt::format("node '{}': input '{}' was not compiled", architecture_.node(id).name,
+    throw CompileError(fmt::format("node '{}': input '{}' was not compiled",
+                                   architecture_.node(id).name,
                                    architecture_.node(inputs[index]).name));
   }
   return found->second;
@@ -82,7 +84,8 @@ std::vector<double> NetworkCompiler::tensor_values(const std::string& node, cons
   for (auto size : shape) count *= size;
   const pb::Tensor* tensor = find_tensor(node, role);
   if (tensor == nullptr) {
-    if (optional || structure_only_) return std::vector<double>(static_cast<std::size_t>(count), 0.0);
+    if (optional || structure_only_)
+      return std::vector<double>(static_cast<std::size_t>(count), 0.0);
     throw CompileError(fmt::format("node '{}': missing parameter tensor '{}'", node, role));
   }
   bool same_shape = tensor->shape_size() == static_cast<int>(shape.size());
@@ -92,14 +95,15 @@ std::vector<double> NetworkCompiler::tensor_values(const std::string& node, cons
   if (!same_shape || tensor->values_size() != count) {
     std::string expected = fmt::format("{}", fmt::join(shape, "x"));
     std::string actual = fmt::format("{}", fmt::join(tensor->shape(), "x"));
-    throw CompileError(fmt::format(
-        "node '{}': parameter tensor '{}' has shape [{}] and {} values, expected [{}]", node, role,
-        actual, tensor->values_size(), expected));
+    throw CompileError(
+        fmt::format("node '{}': parameter tensor '{}' has shape [{}] and {} values, expected [{}]",
+                    node, role, actual, tensor->values_size(), expected));
   }
   std::vector<double> values(tensor->values().begin(), tensor->values().end());
   for (double value : values) {
     if (!std::isfinite(value)) {
-      throw CompileError(fmt::format("node '{}': parameter tensor '{}' holds a non-finite value", node, role));
+      throw CompileError(
+          fmt::format("node '{}': parameter tensor '{}' holds a non-finite value", node, role));
     }
   }
   return values;
@@ -122,7 +126,8 @@ NodeId NetworkCompiler::fold_batch_norm(NodeId id, FloatLayer& layer) {
     std::size_t per_channel = layer.weights.size() / static_cast<std::size_t>(channels);
     for (std::int64_t c = 0; c < channels; ++c) {
       if (variance[c] + epsilon <= 0) {
-        throw CompileError(fmt::format("node '{}': running_var[{}] is negative", batch_norm.name, c));
+        throw CompileError(
+            fmt::format("node '{}': running_var[{}] is negative", batch_norm.name, c));
       }
       double scale = gamma[c] / std::sqrt(variance[c] + epsilon);
       for (std::size_t i = 0; i < per_channel; ++i) layer.weights[c * per_channel + i] *= scale;
@@ -148,9 +153,10 @@ std::uint32_t NetworkCompiler::emit_linear(const std::string& node, std::uint32_
     for (double weight : layer.weights) {
       double scaled = std::round(std::ldexp(weight, static_cast<int>(config_.fractional_bits)));
       if (scaled < -static_cast<double>(limit) || scaled >= static_cast<double>(limit)) {
-        throw CompileError(fmt::format(
-            "node '{}': weight {} does not fit in {} bits at {} fractional bits (raise weight_bits)",
-            node, weight, config_.effective_weight_bits(), config_.fractional_bits));
+        throw CompileError(
+            fmt::format("node '{}': weight {} does not fit in {} bits at {} fractional bits (raise "
+                        "weight_bits)",
+                        node, weight, config_.effective_weight_bits(), config_.fractional_bits));
       }
       step.weights.push_back(ring.from_signed(static_cast<std::int64_t>(scaled)));
     }
@@ -175,8 +181,8 @@ void NetworkCompiler::compile_conv(NodeId id) {
   g.padding = node.padding;
   g.dilation = node.effective_dilation();
   g.groups = node.effective_groups();
-  layer.weights = tensor_values(node.name, "weight",
-                                {g.output.channels, g.input.channels / g.groups, g.kernel, g.kernel});
+  layer.weights = tensor_values(
+      node.name, "weight", {g.output.channels, g.input.channels / g.groups, g.kernel, g.kernel});
   if (node.bias) layer.bias = tensor_values(node.name, "bias", {g.output.channels});
   NodeId last = fold_batch_norm(id, layer);
   std::uint32_t output = emit_linear(node.name, input, std::move(layer));
@@ -198,13 +204,15 @@ void NetworkCompiler::compile_separable(NodeId id) {
   d.padding = node.padding;
   d.dilation = node.effective_dilation();
   d.groups = static_cast<std::int32_t>(in.channels);
-  depthwise.weights = tensor_values(node.name, "depthwise_weight", {in.channels, 1, node.kernel, node.kernel});
+  depthwise.weights =
+      tensor_values(node.name, "depthwise_weight", {in.channels, 1, node.kernel, node.kernel});
   std::uint32_t middle = emit_linear(node.name + "/depthwise", input, std::move(depthwise));
   FloatLayer pointwise;
   auto& p = pointwise.geometry;
   p.input = d.output;
   p.output = out;
-  pointwise.weights = tensor_values(node.name, "pointwise_weight", {out.channels, in.channels, 1, 1});
+  pointwise.weights =
+      tensor_values(node.name, "pointwise_weight", {out.channels, in.channels, 1, 1});
   if (node.bias) pointwise.bias = tensor_values(node.name, "bias", {out.channels});
   NodeId last = fold_batch_norm(id, pointwise);
   std::uint32_t output = emit_linear(node.name, middle, std::move(pointwise));
@@ -268,13 +276,19 @@ void NetworkCompiler::compile_relu(NodeId id) {
   std::uint32_t input = input_of(id, 0);
   const TensorInfo info = network_.tensors_.at(input);
   GarbledStep step;
-  step.shift = info.scale - config_.fractional_bits;
   step.circa = config_.relu_mode == ReluMode::kCirca;
+  // The exact ReLU circuit truncates for free. Circa's product x·sign(x)
+  // keeps x's scale, and truncating it would take a second circuit and
+  // round, so its output keeps the scale; fit_scale() truncates later only
+  // where the next op would pass the scale limit.
+  step.shift = step.circa ? 0 : info.scale - config_.fractional_bits;
+  const std::uint32_t output_scale = step.circa ? info.scale : config_.fractional_bits;
   if (info.scale < config_.fractional_bits) {
     throw CompileError(fmt::format("node '{}': input scale {} below f", node.name, info.scale));
   }
   if (const pb::Tensor* mask = find_tensor(node.name, "mask")) {
-    auto values = tensor_values(node.name, "mask", {info.shape.channels, info.shape.height, info.shape.width});
+    auto values = tensor_values(node.name, "mask",
+                                {info.shape.channels, info.shape.height, info.shape.width});
     bool all_ones = true, all_zeros = true;
     for (double value : values) {
       if (value != 0.0 && value != 1.0) {
@@ -291,7 +305,7 @@ void NetworkCompiler::compile_relu(NodeId id) {
       return;
     }
   }
-  std::uint32_t output = new_tensor(info.shape, config_.fractional_bits);
+  std::uint32_t output = new_tensor(info.shape, output_scale);
   add_step(node.name, {input}, output, std::move(step));
   node_tensor_[id] = output;
 }
@@ -320,7 +334,8 @@ void NetworkCompiler::compile_polynomial(NodeId id) {
   step.c1 = ring.encode(coefficients[1], config_.fractional_bits);
   step.c2 = ring.encode(coefficients[2], config_.fractional_bits);
   step.input_scale = scale;
-  std::uint32_t output = new_tensor(network_.tensors_.at(input).shape, 2 * scale + config_.fractional_bits);
+  std::uint32_t output =
+      new_tensor(network_.tensors_.at(input).shape, 2 * scale + config_.fractional_bits);
   add_step(node.name, {input}, output, step);
   node_tensor_[id] = output;
 }
@@ -341,12 +356,13 @@ void NetworkCompiler::compile_pool(NodeId id, bool global) {
   }
   std::uint64_t area = static_cast<std::uint64_t>(step.kernel_height) * step.kernel_width;
   std::uint32_t growth;
-  if (std::has_single_bit(area) && std::countr_zero(area) <= static_cast<int>(config_.fractional_bits)) {
+  if (std::has_single_bit(area) &&
+      std::countr_zero(area) <= static_cast<int>(config_.fractional_bits)) {
     growth = static_cast<std::uint32_t>(std::countr_zero(area));
   } else {
     growth = config_.fractional_bits;
-    step.multiplier = static_cast<std::uint64_t>(
-        std::llround(std::ldexp(1.0 / static_cast<double>(area), static_cast<int>(config_.fractional_bits))));
+    step.multiplier = static_cast<std::uint64_t>(std::llround(
+        std::ldexp(1.0 / static_cast<double>(area), static_cast<int>(config_.fractional_bits))));
     if (step.multiplier == 0) {
       throw CompileError(fmt::format("node '{}': pooling window {} too large for f = {}", node.name,
                                      area, config_.fractional_bits));
@@ -401,24 +417,48 @@ FixedPointNetwork NetworkCompiler::run() {
         network_.input_tensor_ = new_tensor(shapes_.at(id), config_.fractional_bits);
         node_tensor_[id] = network_.input_tensor_;
         break;
-      case OpType::Conv: compile_conv(id); break;
-      case OpType::SeparableConv: compile_separable(id); break;
-      case OpType::Linear: compile_linear(id); break;
-      case OpType::BatchNorm: compile_batch_norm(id); break;
-      case OpType::ReLU: compile_relu(id); break;
-      case OpType::Polynomial: compile_polynomial(id); break;
-      case OpType::Identity: node_tensor_[id] = input_of(id, 0); break;
+      case OpType::Conv:
+        compile_conv(id);
+        break;
+      case OpType::SeparableConv:
+        compile_separable(id);
+        break;
+      case OpType::Linear:
+        compile_linear(id);
+        break;
+      case OpType::BatchNorm:
+        compile_batch_norm(id);
+        break;
+      case OpType::ReLU:
+        compile_relu(id);
+        break;
+      case OpType::Polynomial:
+        compile_polynomial(id);
+        break;
+      case OpType::Identity:
+        node_tensor_[id] = input_of(id, 0);
+        break;
       case OpType::Zero: {
         std::uint32_t output = new_tensor(shapes_.at(id), config_.fractional_bits);
         add_step(node.name, {}, output, ZeroStep{});
         node_tensor_[id] = output;
         break;
       }
-      case OpType::AvgPool: compile_pool(id, false); break;
-      case OpType::GlobalAvgPool: compile_pool(id, true); break;
-      case OpType::MaxPool: compile_max_pool(id); break;
-      case OpType::Add: compile_merge(id, false); break;
-      case OpType::Concat: compile_merge(id, true); break;
+      case OpType::AvgPool:
+        compile_pool(id, false);
+        break;
+      case OpType::GlobalAvgPool:
+        compile_pool(id, true);
+        break;
+      case OpType::MaxPool:
+        compile_max_pool(id);
+        break;
+      case OpType::Add:
+        compile_merge(id, false);
+        break;
+      case OpType::Concat:
+        compile_merge(id, true);
+        break;
       case OpType::Flatten: {
         std::uint32_t input = input_of(id, 0);
         std::uint32_t output = new_tensor(shapes_.at(id), network_.tensors_.at(input).scale);
@@ -447,9 +487,9 @@ FixedPointNetwork NetworkCompiler::run() {
   std::int64_t channels = network_.input_info().shape.channels;
   if (normalization.mean_size() != 0 || normalization.std_size() != 0) {
     if (normalization.mean_size() != channels || normalization.std_size() != channels) {
-      throw CompileError(fmt::format(
-          "model: input_normalization has {} means and {} stds for {} input channels",
-          normalization.mean_size(), normalization.std_size(), channels));
+      throw CompileError(
+          fmt::format("model: input_normalization has {} means and {} stds for {} input channels",
+                      normalization.mean_size(), normalization.std_size(), channels));
     }
     for (int c = 0; c < channels; ++c) {
       if (!(normalization.std(c) > 0)) {
