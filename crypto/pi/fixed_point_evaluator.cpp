@@ -33,7 +33,8 @@ struct ReferenceRunner {
 
   void operator()(const Step& step, const LinearStep& op) {
     if (op.weights.size() != static_cast<std::size_t>(op.geometry.weight_count())) {
-      throw UsageError(fmt::format("node '{}': the network has no weights (structure only)", step.node));
+      throw UsageError(
+          fmt::format("node '{}': the network has no weights (structure only)", step.node));
     }
     Values& out = tensors[step.output];
     detail::convolve(op.geometry, op.weights, tensors[step.inputs[0]], out, ring);
@@ -55,14 +56,17 @@ struct ReferenceRunner {
     detail::concatenate(inputs(step), op.shifts, tensors[step.output], ring);
   }
   void operator()(const Step&, const ZeroStep&) {}
-  void operator()(const Step& step, const ReshapeStep&) { tensors[step.output] = tensors[step.inputs[0]]; }
+  void operator()(const Step& step, const ReshapeStep&) {
+    tensors[step.output] = tensors[step.inputs[0]];
+  }
   void operator()(const Step& step, const GarbledStep& op) {
     const Values& in = tensors[step.inputs[0]];
     Values& out = tensors[step.output];
     for (std::size_t i = 0; i < in.size(); ++i) {
       std::uint64_t x = in[i];
       if (detail::element_kind(op, i) == detail::ElementKind::kRelu) {
-        const bool non_negative = (op.circa && circa_random != nullptr) ? circa_non_negative(x) : ring.to_signed(x) >= 0;
+        const bool non_negative =
+            (op.circa && circa_random != nullptr) ? circa_non_negative(x) : ring.to_signed(x) >= 0;
         if (!non_negative) x = 0;
       }
       out[i] = ring.truncate(x, op.shift);
@@ -104,7 +108,8 @@ std::vector<std::vector<std::uint64_t>> run_reference(const FixedPointNetwork& n
     tensors[t].assign(static_cast<std::size_t>(infos[t].shape.elements()), 0);
   }
   detail::Ring ring(network.config().ring_bits);
-  for (std::size_t i = 0; i < input.size(); ++i) tensors[network.input_tensor()][i] = ring.reduce(input[i]);
+  for (std::size_t i = 0; i < input.size(); ++i)
+    tensors[network.input_tensor()][i] = ring.reduce(input[i]);
   ReferenceRunner runner{network, ring, tensors, circa_random};
   for (const auto& step : network.steps()) {
     std::visit([&](const auto& op) { runner(step, op); }, step.op);
@@ -130,6 +135,18 @@ std::vector<std::uint64_t> evaluate_fixed_point(const FixedPointNetwork& network
                                                 std::span<const std::uint64_t> input) {
   auto tensors = evaluate_fixed_point_tensors(network, input);
   return std::move(tensors[network.output_tensor()]);
+}
+
+std::uint64_t largest_magnitude(std::uint32_t ring_bits, std::span<const std::uint64_t> values) {
+  const detail::Ring ring(ring_bits);
+  std::uint64_t largest = 0;
+  for (std::uint64_t value : values) {
+    const std::int64_t x = ring.to_signed(value);
+    // 0 - x in unsigned arithmetic is |x| even for the most negative x.
+    largest = std::max(largest,
+                       x < 0 ? 0 - static_cast<std::uint64_t>(x) : static_cast<std::uint64_t>(x));
+  }
+  return largest;
 }
 
 std::vector<double> evaluate_fixed_point(const FixedPointNetwork& network,

@@ -32,6 +32,12 @@ std::vector<std::vector<std::uint64_t>> simulate_circa_tensors(const FixedPointN
 std::vector<std::uint64_t> evaluate_fixed_point(const FixedPointNetwork& network,
                                                 std::span<const std::uint64_t> input);
 
+// The largest |x| over `values` read as two's-complement elements of
+// Z_{2^ring_bits} (what the protocol's comparisons read them as); 2^(ℓ-1)
+// for the most negative element. Measures a tensor's ring headroom.
+// Thread-safe.
+std::uint64_t largest_magnitude(std::uint32_t ring_bits, std::span<const std::uint64_t> values);
+
 // Convenience for `pinas eval --fixed-point`: compiles nothing, quantizes
 // `pixels` (C x H x W floats in [0, 1]) and returns the dequantized logits.
 std::vector<double> evaluate_fixed_point(const FixedPointNetwork& network,

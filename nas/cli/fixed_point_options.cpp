@@ -61,13 +61,8 @@ FixedPointAccuracy measure_fixed_point_accuracy(
         const auto best = std::max_element(logits.begin(), logits.end()) - logits.begin();
         correct[worker] += best == label(i) ? 1 : 0;
         for (std::size_t t = 0; t < tensors.size(); ++t) {
-          for (std::uint64_t x : tensors[t]) {
-            // |x| of the two's-complement reading of the low ring_bits bits.
-            const std::uint64_t sign = std::uint64_t{1} << (ring_bits - 1);
-            const std::uint64_t low = ring_bits == 64 ? x : x & ((sign << 1) - 1);
-            const std::uint64_t magnitude = (low & sign) != 0 ? ((sign << 1) - low) : low;
-            largest[worker][t] = std::max(largest[worker][t], magnitude);
-          }
+          largest[worker][t] =
+              std::max(largest[worker][t], pi::largest_magnitude(ring_bits, tensors[t]));
         }
       }
     } catch (...) {

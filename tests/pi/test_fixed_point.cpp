@@ -50,6 +50,16 @@ TEST(Ring, TruncationMatchesTheCircuitReferences) {
   }
 }
 
+TEST(FixedPointReference, LargestMagnitudeReadsTwosComplement) {
+  const std::vector<std::uint64_t> ring8 = {0x7f, 0xff, 0x01, 0x100};  // 127, -1, 1, 0 (high bits ignored)
+  EXPECT_EQ(largest_magnitude(8, ring8), 127u);
+  const std::vector<std::uint64_t> most_negative8 = {0x80, 0x05};
+  EXPECT_EQ(largest_magnitude(8, most_negative8), 128u);
+  const std::vector<std::uint64_t> ring64 = {std::uint64_t{1} << 63, 3};
+  EXPECT_EQ(largest_magnitude(64, ring64), std::uint64_t{1} << 63);
+  EXPECT_EQ(largest_magnitude(48, {}), 0u);
+}
+
 TEST(Ring, EncodeDecodeRoundTrips) {
   detail::Ring ring(32);
   EXPECT_EQ(ring.decode(ring.encode(-1.5, 12), 12), -1.5);
