@@ -1,0 +1,399 @@
+#include "train/supernet/darts_search.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <numbers>
+
+#include "train/data/batch_loader.h"
+#include "train/data/split.h"
+#include "train/detail/thread_settings.h"
+#include "train/training_data.h"
+
+namespace pinas::train::supernet {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+constexpr int kCheckpointFormat = 1;
+
+torch::Tensor bytes_to_tensor(const std::string& bytes) {
+  auto tensor = torch::empty({static_cast<int64_t>(bytes.size())}, torch::kUInt8);
+  if (!bytes.empty()) std::memcpy(tensor.data_ptr(), bytes.data(), bytes.size());
+  return tensor;
+}
+
+std::string tensor_to_bytes(const torch::Tensor& tensor) {
+  auto contiguous = tensor.contiguous().to(torch::kUInt8);
+  return std::string(static_cast<const char*>(contiguous.data_ptr()),
+                     static_cast<size_t>(contiguous.numel()));
+}
+
+// Everything that changes the trajectory: a checkpoint of other settings is
+// refused rather than silently continued. Threads do not change the result
+// (up to floating-point reassociation), the checkpoint path is where it is.
+json settings_fingerprint(const DartsSearchSettings& settings) {
+  const auto& network = settings.network;
+  return {{"data_spec", settings.data_spec},
+          {"validation_fraction", settings.validation_fraction},
+          {"train_subset", settings.train_subset},
+          {"weight_fraction", settings.weight_fraction},
+          {"cells", network.cells},
+          {"channels", network.channels},
+          {"reduction_positions", network.reduction_positions},
+          {"stem_multiplier", network.stem_multiplier},
+          {"alpha_init_scale", network.alpha_init_scale},
+          {"paper_ops", network.op_style == detail::OpStyle::kPaper},
+          {"batch_size", settings.batch_size},
+          {"epochs", settings.epochs},
+          {"learning_rate", settings.learning_rate},
+          {"final_learning_rate", settings.final_learning_rate},
+          {"momentum", settings.momentum},
+          {"weight_decay", settings.weight_decay},
+          {"gradient_clip", settings.gradient_clip},
+          {"alpha_learning_rate", settings.alpha_learning_rate},
+          {"alpha_beta1", settings.alpha_beta1},
+          {"alpha_beta2", settings.alpha_beta2},
+          {"alpha_weight_decay", settings.alpha_weight_decay},
+          {"unrolled", settings.unrolled},
+          {"seed", settings.seed}};
+}
+
+json cell_to_json(const pb::SphynxCell& cell) {
+  json edges = json::array();
+  for (const auto& node : cell.nodes()) {
+    for (const auto* edge : {&node.first(), &node.second()})
+      edges.push_back({edge->input(), static_cast<int>(edge->op())});
+  }
+  return edges;
+}
+
+pb::SphynxCell cell_from_json(const json& edges) {
+  pb::SphynxCell cell;
+  if (!edges.is_array() || edges.size() != 2 * DartsSupernetImpl::kNodes)
+    throw Error("a cell needs 8 edges");
+  for (size_t i = 0; i < edges.size(); i += 2) {
+    auto& node = *cell.add_nodes();
+    for (size_t e = 0; e < 2; ++e) {
+      auto* edge = e == 0 ? node.mutable_first() : node.mutable_second();
+      edge->set_input(edges[i + e].at(0).get<int>());
+      const int op = edges[i + e].at(1).get<int>();
+      if (!pb::SphynxOp_IsValid(op)) throw Error("unknown sphynx op " + std::to_string(op));
+      edge->set_op(static_cast<pb::SphynxOp>(op));
+    }
+  }
+  return cell;
+}
+
+json report_to_json(const DartsEpochReport& report) {
+  return {{"epoch", report.epoch},
+          {"learning_rate", report.learning_rate},
+          {"train_loss", report.train_loss},
+          {"train_accuracy", report.train_accuracy},
+          {"val_accuracy", report.val_accuracy},
+          {"seconds", report.seconds},
+          {"normal", cell_to_json(report.cells.normal())},
+          {"reduction", cell_to_json(report.cells.reduction())}};
+}
+
+DartsEpochReport report_from_json(const json& value, int epochs) {
+  DartsEpochReport report;
+  report.epoch = value.at("epoch").get<int>();
+  report.epochs = epochs;
+  report.learning_rate = value.at("learning_rate").get<double>();
+  report.train_loss = value.at("train_loss").get<double>();
+  report.train_accuracy = value.at("train_accuracy").get<double>();
+  report.val_accuracy = value.at("val_accuracy").get<double>();
+  report.seconds = value.at("seconds").get<double>();
+  *report.cells.mutable_normal() = cell_from_json(value.at("normal"));
+  *report.cells.mutable_reduction() = cell_from_json(value.at("reduction"));
+  report.resumed = true;
+  return report;
+}
+
+void save_checkpoint(const std::filesystem::path& path, const json& fingerprint,
+                     const std::vector<DartsEpochReport>& history, DartsSupernetImpl& supernet,
+                     torch::optim::Optimizer& weight_optimizer,
+                     torch::optim::Optimizer& alpha_optimizer) {
+  json state{{"format", kCheckpointFormat}, {"settings", fingerprint}, {"history", json::array()}};
+  for (const auto& report : history) state["history"].push_back(report_to_json(report));
+  torch::serialize::OutputArchive archive;
+  archive.write("state", bytes_to_tensor(state.dump()));
+  torch::serialize::OutputArchive supernet_archive, weight_archive, alpha_archive;
+  supernet.save(supernet_archive);
+  weight_optimizer.save(weight_archive);
+  alpha_optimizer.save(alpha_archive);
+  archive.write("supernet", supernet_archive);
+  archive.write("weight_optimizer", weight_archive);
+  archive.write("alpha_optimizer", alpha_archive);
+  // Temporary file, then rename: a kill while saving keeps the previous epoch.
+  const auto temporary = path.string() + ".tmp";
+  try {
+    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+    archive.save_to(temporary);
+    std::filesystem::rename(temporary, path);
+  } catch (const c10::Error& error) {
+    throw DartsCheckpointError(fmt::format("supernet checkpoint {}: cannot write ({})",
+                                           path.string(), error.what_without_backtrace()));
+  } catch (const std::filesystem::filesystem_error& error) {
+    throw DartsCheckpointError(
+        fmt::format("supernet checkpoint {}: cannot write ({})", path.string(), error.what()));
+  }
+}
+
+std::vector<DartsEpochReport> load_checkpoint(const std::filesystem::path& path,
+                                              const json& fingerprint, int epochs,
+                                              DartsSupernetImpl& supernet,
+                                              torch::optim::Optimizer& weight_optimizer,
+                                              torch::optim::Optimizer& alpha_optimizer) {
+  std::vector<DartsEpochReport> history;
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(path.string());
+    torch::Tensor state_bytes;
+    archive.read("state", state_bytes);
+    const json state = json::parse(tensor_to_bytes(state_bytes));
+    if (state.at("format").get<int>() != kCheckpointFormat)
+      throw DartsCheckpointError(fmt::format("supernet checkpoint {}: unknown format {}",
+                                             path.string(), state.at("format").dump()));
+    if (state.at("settings") != fingerprint)
+      throw DartsCheckpointError(fmt::format(
+          "supernet checkpoint {}: written by a search with other settings ({}; now {})",
+          path.string(), state.at("settings").dump(), fingerprint.dump()));
+    for (const auto& value : state.at("history"))
+      history.push_back(report_from_json(value, epochs));
+    torch::serialize::InputArchive supernet_archive, weight_archive, alpha_archive;
+    archive.read("supernet", supernet_archive);
+    archive.read("weight_optimizer", weight_archive);
+    archive.read("alpha_optimizer", alpha_archive);
+    supernet.load(supernet_archive);
+    weight_optimizer.load(weight_archive);
+    alpha_optimizer.load(alpha_archive);
+  } catch (const DartsCheckpointError&) {
+    throw;
+  } catch (const c10::Error& error) {
+    throw DartsCheckpointError(fmt::format("supernet checkpoint {}: unreadable ({})", path.string(),
+                                           error.what_without_backtrace()));
+  } catch (const json::exception& error) {
+    throw DartsCheckpointError(
+        fmt::format("supernet checkpoint {}: corrupt state ({})", path.string(), error.what()));
+  } catch (const Error& error) {
+    throw DartsCheckpointError(
+        fmt::format("supernet checkpoint {}: corrupt state ({})", path.string(), error.what()));
+  }
+  if (static_cast<int>(history.size()) > epochs)
+    throw DartsCheckpointError(
+        fmt::format("supernet checkpoint {}: holds {} epochs of a {}-epoch search", path.string(),
+                    history.size(), epochs));
+  return history;
+}
+
+void check_settings(const DartsSearchSettings& settings) {
+  if (settings.epochs < 1) throw Error("darts: epochs must be at least 1");
+  if (settings.batch_size < 2) throw Error("darts: batch_size must be at least 2 (batch norm)");
+  if (!(settings.weight_fraction > 0 && settings.weight_fraction < 1))
+    throw Error("darts: weight_fraction must be in (0, 1)");
+  if (!(settings.learning_rate > 0) || settings.final_learning_rate < 0 ||
+      !(settings.alpha_learning_rate > 0))
+    throw Error("darts: learning rates must be positive");
+}
+
+// Cosine annealing per epoch (pt.darts' CosineAnnealingLR over the epochs).
+double epoch_learning_rate(const DartsSearchSettings& settings, int epoch) {
+  const double t = static_cast<double>(epoch) / static_cast<double>(settings.epochs);
+  return settings.final_learning_rate + (settings.learning_rate - settings.final_learning_rate) *
+                                            (1.0 + std::cos(std::numbers::pi * t)) / 2.0;
+}
+
+torch::Tensor cross_entropy(const torch::Tensor& logits, const torch::Tensor& labels) {
+  return torch::nn::functional::cross_entropy(logits, labels);
+}
+
+// Sets the alpha gradients to grad_alpha of the alpha-batch loss, at the
+// current weights or (unrolled) at w - lr * (momentum * v + g + wd * w),
+// with g the weight gradient on the weight batch. The weights are restored.
+void alpha_gradients(const DartsSearchSettings& settings, DartsSupernetImpl& supernet,
+                     torch::optim::SGD& weight_optimizer, double learning_rate,
+                     const data::Batch& weight_batch, const data::Batch& alpha_batch) {
+  auto alphas = supernet.alpha_parameters();
+  auto weights = supernet.weight_parameters();
+  std::vector<torch::Tensor> saved;
+  if (settings.unrolled) {
+    auto loss = cross_entropy(supernet.forward(weight_batch.images), weight_batch.labels);
+    auto gradients =
+        torch::autograd::grad({loss}, weights, {}, false, false, /*allow_unused=*/true);
+    torch::NoGradGuard no_grad;
+    auto& state = weight_optimizer.state();
+    for (size_t i = 0; i < weights.size(); ++i) {
+      saved.push_back(weights[i].clone());
+      auto step = weights[i] * settings.weight_decay;
+      if (gradients[i].defined()) step = step + gradients[i];
+      auto found = state.find(c10::guts::to_string(weights[i].unsafeGetTensorImpl()));
+      if (found != state.end()) {
+        const auto& buffer =
+            static_cast<torch::optim::SGDParamState&>(*found->second).momentum_buffer();
+        if (buffer.defined()) step = step + settings.momentum * buffer;
+      }
+      weights[i].sub_(learning_rate * step);
+    }
+  }
+  auto loss = cross_entropy(supernet.forward(alpha_batch.images), alpha_batch.labels);
+  auto gradients = torch::autograd::grad({loss}, alphas);
+  if (settings.unrolled) {
+    torch::NoGradGuard no_grad;
+    for (size_t i = 0; i < weights.size(); ++i) weights[i].copy_(saved[i]);
+  }
+  for (size_t i = 0; i < alphas.size(); ++i) alphas[i].mutable_grad() = gradients[i];
+}
+
+double alpha_part_accuracy(DartsSupernetImpl& supernet,
+                           std::shared_ptr<const data::ImageDataset> dataset,
+                           const data::Normalization& normalization) {
+  data::BatchLoaderOptions options;
+  options.batch_size = 256;
+  options.shuffle = false;
+  options.threads = 1;
+  options.normalization = normalization;
+  data::BatchLoader loader(std::move(dataset), options);
+  supernet.eval();
+  torch::NoGradGuard no_grad;
+  int64_t correct = 0, total = 0;
+  loader.start_epoch(0);
+  while (auto batch = loader.next()) {
+    correct += supernet.forward(batch->images).argmax(1).eq(batch->labels).sum().item<int64_t>();
+    total += batch->labels.size(0);
+  }
+  supernet.train();
+  return total > 0 ? static_cast<double>(correct) / static_cast<double>(total) : 0.0;
+}
+
+}  // namespace
+
+DartsSearchResult run_darts_search(const DartsSearchSettings& settings,
+                                   const std::function<void(const DartsEpochReport&)>& on_epoch) {
+  check_settings(settings);
+  if (settings.threads > 0) train::detail::use_intra_op_threads(settings.threads);
+  TrainingDataRequest request;
+  request.spec = settings.data_spec;
+  request.validation_fraction = settings.validation_fraction;
+  request.train_subset = settings.train_subset;
+  request.test_subset = settings.test_subset;
+  auto data = load_training_data(request);
+  auto halves =
+      data::split_train_validation(*data->train, 1.0 - settings.weight_fraction, settings.seed);
+  auto weight_part = std::make_shared<const data::ImageDataset>(std::move(halves.train));
+  auto alpha_part = std::make_shared<const data::ImageDataset>(std::move(halves.validation));
+  if (weight_part->size() < 2 || alpha_part->size() < 2)
+    throw Error(
+        fmt::format("darts: the training part of {} ({} images) is too small to split into weight "
+                    "and alpha parts",
+                    settings.data_spec, data->train->size()));
+
+  DartsSupernetOptions network = settings.network;
+  network.input_channels = data->info.channels;
+  network.input_height = data->info.height;
+  network.input_width = data->info.width;
+  network.num_classes = static_cast<int64_t>(data->info.class_count());
+  DartsSupernet supernet(network, settings.seed);
+  torch::optim::SGD weight_optimizer(supernet->weight_parameters(),
+                                     torch::optim::SGDOptions(settings.learning_rate)
+                                         .momentum(settings.momentum)
+                                         .weight_decay(settings.weight_decay));
+  torch::optim::Adam alpha_optimizer(supernet->alpha_parameters(),
+                                     torch::optim::AdamOptions(settings.alpha_learning_rate)
+                                         .betas({settings.alpha_beta1, settings.alpha_beta2})
+                                         .weight_decay(settings.alpha_weight_decay));
+  const json fingerprint = settings_fingerprint(settings);
+
+  DartsSearchResult result;
+  if (!settings.checkpoint.empty() && std::filesystem::exists(settings.checkpoint)) {
+    result.history = load_checkpoint(settings.checkpoint, fingerprint, settings.epochs, *supernet,
+                                     weight_optimizer, alpha_optimizer);
+    result.epochs_resumed = static_cast<int>(result.history.size());
+  }
+  for (const auto& report : result.history) {
+    if (on_epoch) on_epoch(report);
+  }
+
+  auto make_loader = [&](std::shared_ptr<const data::ImageDataset> part, uint64_t seed) {
+    data::BatchLoaderOptions options;
+    options.batch_size = settings.batch_size;
+    options.shuffle = true;
+    // A last batch of one image would break batch norm.
+    options.drop_last = static_cast<int64_t>(part->size()) > settings.batch_size;
+    options.seed = seed;
+    options.threads = 1;
+    options.normalization = data->normalization;
+    options.augmentation = data->augmentation;
+    return std::make_unique<data::BatchLoader>(std::move(part), options);
+  };
+  auto weight_loader = make_loader(weight_part, settings.seed * 2 + 1);
+  auto alpha_loader = make_loader(alpha_part, settings.seed * 2 + 2);
+
+  supernet->train();
+  for (int epoch = static_cast<int>(result.history.size()); epoch < settings.epochs; ++epoch) {
+    const auto start = Clock::now();
+    const double learning_rate = epoch_learning_rate(settings, epoch);
+    for (auto& group : weight_optimizer.param_groups())
+      static_cast<torch::optim::SGDOptions&>(group.options()).lr(learning_rate);
+    weight_loader->start_epoch(static_cast<uint64_t>(epoch));
+    alpha_loader->start_epoch(static_cast<uint64_t>(epoch));
+    double loss_sum = 0;
+    int64_t batches = 0, correct = 0, seen = 0;
+    while (true) {
+      auto weight_batch = weight_loader->next();
+      auto alpha_batch = alpha_loader->next();
+      if (!weight_batch || !alpha_batch) break;
+      alpha_optimizer.zero_grad();
+      alpha_gradients(settings, *supernet, weight_optimizer, learning_rate, *weight_batch,
+                      *alpha_batch);
+      alpha_optimizer.step();
+
+      weight_optimizer.zero_grad();
+      auto logits = supernet->forward(weight_batch->images);
+      auto loss = cross_entropy(logits, weight_batch->labels);
+      const double loss_value = loss.item<double>();
+      if (!std::isfinite(loss_value))
+        throw Error(fmt::format("darts: non-finite loss ({}) at epoch {}, batch {}", loss_value,
+                                epoch + 1, batches + 1));
+      auto weights = supernet->weight_parameters();
+      loss.backward({}, c10::nullopt, false, c10::optional<at::TensorList>(weights));
+      if (settings.gradient_clip > 0)
+        torch::nn::utils::clip_grad_norm_(weights, settings.gradient_clip);
+      weight_optimizer.step();
+      loss_sum += loss_value;
+      ++batches;
+      correct += logits.argmax(1).eq(weight_batch->labels).sum().item<int64_t>();
+      seen += weight_batch->labels.size(0);
+    }
+    DartsEpochReport report;
+    report.epoch = epoch + 1;
+    report.epochs = settings.epochs;
+    report.learning_rate = learning_rate;
+    report.train_loss = batches > 0 ? loss_sum / static_cast<double>(batches) : std::nan("");
+    report.train_accuracy =
+        seen > 0 ? static_cast<double>(correct) / static_cast<double>(seen) : 0.0;
+    report.val_accuracy = alpha_part_accuracy(*supernet, alpha_part, data->normalization);
+    report.cells = supernet->derive_cells();
+    report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    result.history.push_back(report);
+    if (!settings.checkpoint.empty())
+      save_checkpoint(settings.checkpoint, fingerprint, result.history, *supernet, weight_optimizer,
+                      alpha_optimizer);
+    if (on_epoch) on_epoch(report);
+  }
+  for (const auto& report : result.history) {
+    if (report.epoch == 1 || report.val_accuracy > result.best_val_accuracy) {
+      result.best_val_accuracy = report.val_accuracy;
+      result.best_epoch = report.epoch;
+      result.best_cells = report.cells;
+    }
+  }
+  return result;
+}
+
+}  // namespace pinas::train::supernet
