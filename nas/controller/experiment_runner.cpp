@@ -9,8 +9,10 @@
 #include "nas/config/experiment_config.h"
 #include "nas/controller/search_controller.h"
 #include "nas/evaluation/synthetic_evaluator.h"
+#include "nas/strategies/darts_options.h"
 #ifdef PINAS_NAS_TRAINING
 #include "nas/evaluation/training_evaluator.h"
+#include "nas/strategies/darts_search_driver.h"
 #endif
 #include "nas/results/experiment_results.h"
 #include "nas/spaces/candidate_space.h"
@@ -91,9 +93,22 @@ void print_trial(std::ostream& log, const TrialRecord& trial, int last_rung,
 }
 
 void search_as_controller(const Experiment& experiment, Executor& executor, std::ostream& log) {
-  auto space = make_candidate_space(experiment.config);
-  auto strategy = make_strategy(experiment.config.strategy(), space->decision_space(),
-                                experiment.config.seed());
+  std::unique_ptr<CandidateSpace> space;
+  std::unique_ptr<Strategy> strategy;
+  if (is_weight_sharing(experiment.config.strategy().kind())) {
+    // The supernet is trained first; its derived networks become the trials.
+#ifdef PINAS_NAS_TRAINING
+    auto derived = run_weight_sharing_phase(experiment.config, experiment.folder, log);
+    space = std::move(derived.space);
+    strategy = std::move(derived.strategy);
+#else
+    throw ConfigError("field strategy.kind: DARTS needs a pinas built with pinas::train");
+#endif
+  } else {
+    space = make_candidate_space(experiment.config);
+    strategy = make_strategy(experiment.config.strategy(), space->decision_space(),
+                             experiment.config.seed());
+  }
   auto store = TrialStore::open(store_path(experiment.folder));
   const auto& objective = experiment.config.objective();
   if (objective.cost() == pb::PI_LATENCY) {
