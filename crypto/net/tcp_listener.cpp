@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "crypto/net/detail/socket_util.h"
@@ -44,21 +45,64 @@ TcpListener::~TcpListener() {
   if (socket_fd_ >= 0) ::close(socket_fd_);
 }
 
-std::unique_ptr<TcpChannel> TcpListener::accept(std::optional<std::chrono::milliseconds> timeout) {
+namespace {
+
+// accept(2) errors that belong to the connection being accepted (it was
+// reset, or the network failed under it), not to the listener: try again.
+bool is_pending_network_error(int error) {
+  switch (error) {
+    case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+    case EWOULDBLOCK:
+#endif
+    case EINTR:
+    case ECONNABORTED:
+    case EPROTO:
+    case ENETDOWN:
+    case ENOPROTOOPT:
+    case EHOSTDOWN:
+    case ENONET:
+    case EHOSTUNREACH:
+    case EOPNOTSUPP:
+    case ENETUNREACH:
+    case EPERM:  // a firewall rule refused this connection
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_out_of_resources(int error) {
+  return error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM;
+}
+
+}  // namespace
+
+TcpListener::AcceptResult TcpListener::try_accept(std::chrono::milliseconds timeout) {
+  using Clock = std::chrono::steady_clock;
   const std::string where = bind_address_ + ":" + std::to_string(port_);
-  const auto wait = timeout.value_or(std::chrono::milliseconds(-1));
+  const bool forever = timeout.count() < 0;
+  const auto deadline = Clock::now() + (forever ? std::chrono::milliseconds(0) : timeout);
+  AcceptResult result;
   for (;;) {
-    if (!detail::wait_for_socket(socket_fd_, POLLIN, wait, where)) {
-      throw ChannelError("no client connected to " + where + " within " +
-                         std::to_string(wait.count()) + " ms");
+    auto wait = timeout;
+    if (!forever) {
+      wait =
+          std::max(std::chrono::milliseconds(0),
+                   std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
     }
+    if (!detail::wait_for_socket(socket_fd_, POLLIN, wait, where)) return result;  // kTimedOut
     int client = ::accept4(socket_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (client < 0) {
-      // The client may have gone between poll and accept; wait again.
-      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR || errno == ECONNABORTED) {
-        continue;
+      const int error = errno;
+      if (is_out_of_resources(error)) {
+        result.status = AcceptResult::Status::kOutOfResources;
+        result.reason = detail::error_text(error);
+        return result;
       }
-      throw ChannelError("accept on " + where + " failed: " + detail::error_text(errno));
+      // The client may have gone between poll and accept; wait again.
+      if (is_pending_network_error(error)) continue;
+      throw ChannelError("accept on " + where + " failed: " + detail::error_text(error));
     }
     std::string peer = detail::describe_peer(client);
     try {
@@ -67,8 +111,26 @@ std::unique_ptr<TcpChannel> TcpListener::accept(std::optional<std::chrono::milli
       ::close(client);
       throw;
     }
-    return std::make_unique<TcpChannel>(client, peer, channel_options_);
+    result.status = AcceptResult::Status::kAccepted;
+    result.channel = std::make_unique<TcpChannel>(client, peer, channel_options_);
+    return result;
   }
+}
+
+std::unique_ptr<TcpChannel> TcpListener::accept(std::optional<std::chrono::milliseconds> timeout) {
+  const std::string where = bind_address_ + ":" + std::to_string(port_);
+  const auto wait = timeout.value_or(std::chrono::milliseconds(-1));
+  AcceptResult result = try_accept(wait);
+  switch (result.status) {
+    case AcceptResult::Status::kAccepted:
+      return std::move(result.channel);
+    case AcceptResult::Status::kOutOfResources:
+      throw ChannelError("accept on " + where + " failed: " + result.reason);
+    case AcceptResult::Status::kTimedOut:
+      break;
+  }
+  throw ChannelError("no client connected to " + where + " within " + std::to_string(wait.count()) +
+                     " ms");
 }
 
 }  // namespace pinas::crypto

@@ -34,6 +34,24 @@ class TcpListener {
   std::unique_ptr<TcpChannel> accept(
       std::optional<std::chrono::milliseconds> timeout = std::nullopt);
 
+  // What a serving loop must tell apart: a client, no client within the
+  // timeout, or a client waiting that the process cannot accept now because
+  // it is out of file descriptors (EMFILE, ENFILE) or socket memory
+  // (ENOBUFS, ENOMEM). The client stays queued, so the caller should back
+  // off (the socket stays readable: retrying at once would spin) and retry.
+  struct AcceptResult {
+    enum class Status { kAccepted, kTimedOut, kOutOfResources };
+    Status status = Status::kTimedOut;
+    std::unique_ptr<TcpChannel> channel;  // set when kAccepted
+    std::string reason;                   // for kOutOfResources: strerror text
+  };
+
+  // Waits at most `timeout` for one client. Network errors already pending
+  // on a new connection (ECONNABORTED, EPROTO, ...) are retried as Linux's
+  // accept(2) advises. Throws ChannelError naming the address for any other
+  // failure (a closed or invalid listening socket, poll failure).
+  AcceptResult try_accept(std::chrono::milliseconds timeout);
+
  private:
   int socket_fd_ = -1;
   uint16_t port_ = 0;
