@@ -2,6 +2,7 @@
 // evaluator, decode, and compare with plaintext evaluation.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <random>
 
@@ -61,8 +62,26 @@ TEST(GcGarbling, RefusesDeltaWithoutColourBitAndWrongSizes) {
 }
 
 TEST(GcGarbling, TablesAreTwoBlocksPerAnd) {
+  // Half-gates: two ciphertexts per AND gate, every one of them written, and
+  // a table buffer one block short or long is refused.
   Circuit circuit = relu_circuit(32, 0);
-  EXPECT_EQ(circuit.and_count() * 2 * sizeof(Block), 93u * 32u);
+  ASSERT_EQ(circuit.and_count(), 93u);
+  const std::size_t copies = 3;
+  Prg prg(Block::from_uint64(8, 9));
+  Garbler garbler(prg.random_block().with_lsb(true));
+  std::vector<Block> zero_labels(copies * circuit.input_wire_count());
+  prg.random_blocks(zero_labels.data(), zero_labels.size());
+  const Block unwritten = Block::from_uint64(0x5eed5eed5eed5eedULL, 0x5eed5eed5eed5eedULL);
+  std::vector<Block> tables(copies * 93 * 2, unwritten);
+  std::vector<Block> output_zero(copies * circuit.output_wires().size());
+  garbler.garble(circuit, copies, zero_labels, tables, output_zero);
+  EXPECT_EQ(std::count(tables.begin(), tables.end(), unwritten), 0);
+  EXPECT_EQ(tables.size() * sizeof(Block), copies * 93u * 32u);
+  for (std::size_t size : {tables.size() - 1, tables.size() + 1}) {
+    std::vector<Block> wrong(size);
+    EXPECT_THROW(garbler.garble(circuit, copies, zero_labels, wrong, output_zero), ProtocolError)
+        << size;
+  }
 }
 
 TEST(GcGarbling, TenThousandRandomCircuitsMatchPlaintext) {

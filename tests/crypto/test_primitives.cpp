@@ -107,8 +107,14 @@ TEST(Aes, CounterModeCarriesIntoHighWord) {
 }
 
 TEST(FixedKeyAes, IsAesUnderThePublicKey) {
-  Block x = Block::from_uint64(99, 100);
-  EXPECT_EQ(FixedKeyAes::instance().encrypt(x), Aes(FixedKeyAes::key()).encrypt(x));
+  // The key is pi's fractional digits 243F6A88 85A308D3 13198A2E 03707344 as
+  // Block(high, low); in memory (AES byte order) the low word comes first.
+  EXPECT_EQ(to_hex_bytes(FixedKeyAes::key()), "447370032e8a1913d308a385886a3f24");
+  // Known answers from an independent AES (OpenSSL's aes-128-ecb) under that key.
+  EXPECT_EQ(to_hex_bytes(FixedKeyAes::instance().encrypt(Block::from_uint64(99, 100))),
+            "2ba28dfc69fa5b9b03776dba430ac09a");
+  EXPECT_EQ(to_hex_bytes(FixedKeyAes::instance().encrypt(Block::from_uint64(0, 0))),
+            "a0ea3ab04b2fa683f7f0179211cd3ebc");
   EXPECT_EQ(&FixedKeyAes::instance(), &FixedKeyAes::instance());
 }
 
