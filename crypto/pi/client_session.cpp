@@ -60,6 +60,8 @@ ClientSession::ClientSession(crypto::Channel& channel, std::uint32_t expected_ri
 ClientSession::~ClientSession() = default;
 
 const FixedPointNetwork& ClientSession::connect() {
+  if (connect_started_) throw UsageError("client session: connect() ran already; a session is one-shot");
+  connect_started_ = true;
   PhaseMeter meter(channel_, report_.setup);
   channel_.send_uint64(kSessionMagic);
   channel_.send_uint64(kSessionVersion);
@@ -89,6 +91,8 @@ const FixedPointNetwork& ClientSession::connect() {
 
 void ClientSession::offline() {
   if (!parties_) throw UsageError("client session: offline() before connect()");
+  if (offline_started_) throw UsageError("client session: offline() ran already; a session is one-shot");
+  offline_started_ = true;
   PhaseMeter meter(channel_, report_.offline);
   const auto& network = *network_;
   const auto& config = network.config();
@@ -168,12 +172,18 @@ InferenceResult ClientSession::online_quantized(std::span<const std::uint64_t> i
   if (!network_ || states_.size() != network_->steps().size()) {
     throw UsageError("client session: online() before offline()");
   }
+  if (online_started_) {
+    throw UsageError(
+        "client session: online() ran already; a session is one-shot (a second input under the same "
+        "masks would reveal the difference of the two inputs), open a new session");
+  }
   const auto& network = *network_;
   detail::Ring ring(network.config().ring_bits);
   if (static_cast<std::int64_t>(input.size()) != network.input_info().shape.elements()) {
     throw UsageError(fmt::format("input: {} values for an input of shape {}", input.size(),
                                  network.input_info().shape.to_string()));
   }
+  online_started_ = true;
   auto& flights = parties_->flights;
   flights.reset();
   PhaseMeter meter(channel_, report_.online);

@@ -27,7 +27,10 @@ struct InferenceResult {
 };
 
 // The client's side of a private-inference session on a connected channel
-// (see session_protocol.h). Not thread-safe.
+// (see session_protocol.h). One-shot: connect(), offline() and online() each
+// run at most once, in that order, because a second input sent under the
+// same one-time masks would reveal the difference of the two inputs. For
+// another input, open a new session. Not thread-safe.
 class ClientSession {
  public:
   // `expected_ring_bits`: refuse a server using another ring (0: any).
@@ -47,12 +50,18 @@ class ClientSession {
   // The same from an already quantized input (ring elements at scale f).
   InferenceResult online_quantized(std::span<const std::uint64_t> input);
 
+  // Each phase throws UsageError, before any I/O, when it ran (or was
+  // started) already.
+
   // connect(), offline(), online() in one call.
   InferenceResult run(std::span<const float> pixels);
 
  private:
   crypto::Channel& channel_;
   std::uint32_t expected_ring_bits_;
+  // Set when a phase starts (before its first message), so a failed phase
+  // cannot be retried under the same masks either.
+  bool connect_started_ = false, offline_started_ = false, online_started_ = false;
   std::optional<FixedPointNetwork> network_;
   SessionReport report_;
   std::vector<std::vector<std::uint64_t>> shares_;  // C_t per tensor

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
 #include <list>
 #include <mutex>
 #include <thread>
@@ -43,14 +45,16 @@ struct InferenceServer::Workers {
   }
 };
 
-InferenceServer::InferenceServer(const pb::Model& model, const FixedPointConfig& config, ServerOptions options)
+InferenceServer::InferenceServer(const pb::Model& model, const FixedPointConfig& config,
+                                 ServerOptions options)
     : network_(FixedPointNetwork::compile(model, config)),
       description_(spaces::encode_model(FixedPointNetwork::public_description(model))),
       options_(std::move(options)),
       workers_(std::make_unique<Workers>()) {
   crypto::TcpOptions channel_options;
   channel_options.io_timeout = options_.io_timeout;
-  listener_ = std::make_unique<crypto::TcpListener>(options_.port, options_.bind_address, channel_options);
+  listener_ =
+      std::make_unique<crypto::TcpListener>(options_.port, options_.bind_address, channel_options);
 }
 
 InferenceServer::~InferenceServer() {
@@ -58,7 +62,9 @@ InferenceServer::~InferenceServer() {
   workers_->join_all();
 }
 
-std::uint16_t InferenceServer::port() const { return listener_->port(); }
+std::uint16_t InferenceServer::port() const {
+  return listener_->port();
+}
 
 void InferenceServer::log(const std::string& line) {
   if (!options_.log) return;
@@ -75,26 +81,60 @@ void InferenceServer::serve() {
       ServerSession session(network_, description_, *channel);
       auto report = session.run();
       ++served_;
-      log(fmt::format("served {}: offline {:.2f} s, {} B sent, {} B received; online {:.3f} s, {} B sent, "
-                      "{} B received",
-                      peer, report.offline.seconds, report.offline.bytes_sent, report.offline.bytes_received,
-                      report.online.seconds, report.online.bytes_sent, report.online.bytes_received));
+      log(fmt::format(
+          "served {}: offline {:.2f} s, {} B sent, {} B received; online {:.3f} s, {} B sent, "
+          "{} B received",
+          peer, report.offline.seconds, report.offline.bytes_sent, report.offline.bytes_received,
+          report.online.seconds, report.online.bytes_sent, report.online.bytes_received));
     } catch (const std::exception& error) {
       ++failed_;
       log(fmt::format("session with {} failed: {}", peer, error.what()));
     }
   };
-  while (!stopping_ && (!options_.max_sessions || started < *options_.max_sessions)) {
-    std::unique_ptr<crypto::TcpChannel> channel;
-    try {
-      channel = listener_->accept(std::chrono::milliseconds(200));
-    } catch (const crypto::ChannelError&) {
-      if (limit > 1) {
-        std::lock_guard<std::mutex> lock(workers_->mutex);
-        workers_->reap_finished();
-      }
-      continue;  // accept timed out: check for stop, reap finished workers
+  // Back-off while the process is out of descriptors: the waiting client
+  // keeps the socket readable, so retrying at once would spin a core.
+  constexpr std::chrono::milliseconds kFirstBackoff{10}, kLongestBackoff{1000};
+  std::chrono::milliseconds backoff{0};
+  std::uint64_t failures_in_a_row = 0;
+  auto reap = [&] {
+    if (limit > 1) {
+      std::lock_guard<std::mutex> lock(workers_->mutex);
+      workers_->reap_finished();
     }
+  };
+  while (!stopping_ && (!options_.max_sessions || started < *options_.max_sessions)) {
+    crypto::TcpListener::AcceptResult accepted;
+    try {
+      accepted = listener_->try_accept(std::chrono::milliseconds(200));
+    } catch (const crypto::ChannelError& error) {
+      log(fmt::format("stopped: {}", error.what()));
+      workers_->join_all();
+      throw;
+    }
+    if (accepted.status == crypto::TcpListener::AcceptResult::Status::kTimedOut) {
+      reap();
+      continue;  // check for stop, reap finished workers
+    }
+    if (accepted.status == crypto::TcpListener::AcceptResult::Status::kOutOfResources) {
+      ++accept_failures_;
+      ++failures_in_a_row;
+      if (backoff.count() == 0) {
+        log(fmt::format("cannot accept a client on {}:{}: {}; backing off and retrying",
+                        options_.bind_address, port(), accepted.reason));
+        backoff = kFirstBackoff;
+      } else {
+        backoff = std::min(backoff * 2, kLongestBackoff);
+      }
+      reap();  // finished sessions give their descriptors back
+      std::this_thread::sleep_for(backoff);
+      continue;
+    }
+    if (backoff.count() != 0) {
+      log(fmt::format("accepting clients again after {} failed attempts", failures_in_a_row));
+      backoff = std::chrono::milliseconds(0);
+      failures_in_a_row = 0;
+    }
+    std::unique_ptr<crypto::TcpChannel> channel = std::move(accepted.channel);
     if (limit == 1) {
       ++started;
       run_session(std::move(channel));
@@ -105,18 +145,19 @@ void InferenceServer::serve() {
     auto done = std::make_shared<std::atomic<bool>>(false);
     if (workers_->active.load() >= limit) {
       ++refused_;
-      if (options_.log) options_.log(fmt::format("refused {}: {} sessions running", channel->peer(), limit));
-      workers_->threads.push_back({std::thread([channel = std::move(channel), done, limit]() mutable {
-                                     try {
-                                       ServerSession::refuse(*channel, fmt::format(
-                                                                           "server busy ({} sessions running, "
-                                                                           "the --workers limit); try again later",
-                                                                           limit));
-                                     } catch (const std::exception&) {
-                                     }
-                                     *done = true;
-                                   }),
-                                   done});
+      if (options_.log)
+        options_.log(fmt::format("refused {}: {} sessions running", channel->peer(), limit));
+      workers_->threads.push_back(
+          {std::thread([channel = std::move(channel), done, limit]() mutable {
+             try {
+               ServerSession::refuse(*channel, fmt::format("server busy ({} sessions running, "
+                                                           "the --workers limit); try again later",
+                                                           limit));
+             } catch (const std::exception&) {
+             }
+             *done = true;
+           }),
+           done});
       continue;
     }
     ++started;

@@ -20,7 +20,7 @@ namespace pinas::pi {
 
 // How `pinas serve` serves.
 struct ServerOptions {
-  std::uint16_t port = 0;                      // 0: pick a free port (see InferenceServer::port)
+  std::uint16_t port = 0;  // 0: pick a free port (see InferenceServer::port)
   std::string bind_address = "127.0.0.1";
   // 1: clients are served one after another (later ones wait in the listen
   // queue). N > 1: up to N sessions run concurrently and a client arriving
@@ -53,12 +53,20 @@ class InferenceServer {
 
   // Serves until stop() is called or max_sessions sessions have ended; waits
   // for running sessions before returning. Client failures never escape.
+  // When accepting fails for lack of file descriptors or socket memory
+  // (EMFILE, ENFILE, ENOBUFS, ENOMEM), it logs once, backs off (10 ms,
+  // doubling to 1 s) and keeps serving; the waiting clients are served once
+  // descriptors are free. When the listening socket itself fails, logs it,
+  // waits for the running sessions and throws crypto::ChannelError.
   void serve();
   void stop() { stopping_ = true; }
 
   std::uint64_t sessions_served() const { return served_; }
   std::uint64_t sessions_failed() const { return failed_; }
   std::uint64_t connections_refused() const { return refused_; }
+  // Accept calls that failed for lack of descriptors or memory (each one
+  // followed by a back-off).
+  std::uint64_t accept_failures() const { return accept_failures_; }
 
  private:
   void log(const std::string& line);
@@ -68,7 +76,7 @@ class InferenceServer {
   ServerOptions options_;
   std::unique_ptr<crypto::TcpListener> listener_;
   std::atomic<bool> stopping_{false};
-  std::atomic<std::uint64_t> served_{0}, failed_{0}, refused_{0};
+  std::atomic<std::uint64_t> served_{0}, failed_{0}, refused_{0}, accept_failures_{0};
   struct Workers;
   std::unique_ptr<Workers> workers_;
 };

@@ -90,6 +90,11 @@ void ServerSession::hello() {
 }
 
 SessionReport ServerSession::run() {
+  if (started_) {
+    throw UsageError(fmt::format("server session with {}: run() ran already; a session is one-shot",
+                                 channel_.peer()));
+  }
+  started_ = true;
   {
     PhaseMeter meter(channel_, report_.setup);
     hello();

@@ -18,7 +18,8 @@ struct ServerStepState;
 // channel (see session_protocol.h for the protocol). `network` must be
 // compiled with weights; `description` is the encoded public description
 // (spaces::encode_model(FixedPointNetwork::public_description(model))).
-// Both must outlive the session. Not thread-safe; distinct sessions on
+// Both must outlive the session. One-shot: run() runs once (its masks and
+// garbled circuits serve one input). Not thread-safe; distinct sessions on
 // distinct channels may run concurrently over the same network.
 class ServerSession {
  public:
@@ -28,7 +29,8 @@ class ServerSession {
   // Runs hello, offline and online phases. Throws SessionError when the
   // client's hello is malformed or asks for another ring (after telling the
   // client why), crypto::HandshakeError, crypto::ChannelError (disconnect,
-  // timeout, oversized frame), crypto::ProtocolError.
+  // timeout, oversized frame), crypto::ProtocolError; UsageError, before
+  // any I/O, when run() was called before.
   SessionReport run();
 
   // Tells a client that connected while the server is full why it is
@@ -45,6 +47,7 @@ class ServerSession {
   const std::string& description_;
   crypto::Channel& channel_;
   SessionReport report_;
+  bool started_ = false;  // run() was called: a session is one-shot
   std::vector<std::unique_ptr<detail::ServerStepState>> states_;
   struct Parties;
   std::unique_ptr<Parties> parties_;
