@@ -5,7 +5,7 @@
 #include <chrono>
 
 #include "crypto/gc/evaluator_party.h"
-#include "crypto/pi/cot_linear_preprocessing.h"
+#include "crypto/pi/linear_preprocessing.h"
 #include "crypto/pi/detail/local_steps.h"
 #include "crypto/pi/detail/ring.h"
 #include "crypto/pi/detail/session_state.h"
@@ -46,10 +46,13 @@ class PhaseMeter {
 }  // namespace
 
 struct ClientSession::Parties {
-  Parties(crypto::Channel& channel, const FixedPointConfig& config)
-      : evaluator(channel), linear(false, channel, config) {}
+  Parties(crypto::Channel& channel, const FixedPointNetwork& network)
+      : evaluator(channel), linear_backend(make_linear_preprocessing(false, channel, network)),
+        linear(*linear_backend) {}
   crypto::EvaluatorParty evaluator;
-  CotLinearPreprocessing linear;
+  // The configured backend (HE by default, or COT); `linear` names it.
+  std::unique_ptr<LinearPreprocessing> linear_backend;
+  LinearPreprocessing& linear;
   crypto::Prg prg;
   detail::FlightCounter flights;
 };
@@ -82,7 +85,7 @@ const FixedPointNetwork& ClientSession::connect() {
   }
   network_.emplace(FixedPointNetwork::compile(model, config, true));
   handshake_network(channel_, *network_);
-  parties_ = std::make_unique<Parties>(channel_, config);
+  parties_ = std::make_unique<Parties>(channel_, *network_);
   parties_->evaluator.setup();
   parties_->linear.setup();
   meter.finish();

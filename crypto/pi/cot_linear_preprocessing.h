@@ -13,15 +13,6 @@
 
 namespace pinas::pi {
 
-// Which side of a linear layer's products is bit-decomposed.
-//   kInput:  the client's input share, ℓ bits per input element; the server
-//            sends the weights as correlations (server = OT sender).
-//   kWeight: the server's weights, weight_bits bits each (two's complement);
-//            the client sends its input values as correlations (client = OT
-//            sender). A weight touching P output positions carries a vector
-//            of P values per bit.
-enum class Decomposition { kInput, kWeight };
-
 // The estimated bytes of each choice: 16 per OT (IKNP) plus the packed
 // correction vectors, Σ over uses of Σ_j (ℓ - j) bits. Thread-safe.
 struct DecompositionCost {
@@ -32,18 +23,6 @@ struct DecompositionCost {
   }
 };
 DecompositionCost decomposition_cost(const ConvGeometry& geometry, const FixedPointConfig& config);
-
-// What one linear layer (or polynomial product) cost offline, measured on
-// this party's channel.
-struct LinearLayerCost {
-  std::string node;
-  Decomposition side = Decomposition::kWeight;
-  std::int64_t macs = 0;
-  std::uint64_t ots = 0;
-  std::uint64_t bytes_sent = 0;
-  std::uint64_t bytes_received = 0;
-  double seconds = 0;
-};
 
 // Gilboa products over IKNP random OT, expanded to vector correlated OT (see
 // detail/gilboa.h). Owns two IKNP pairs on `channel`, one per direction,
@@ -69,7 +48,7 @@ class CotLinearPreprocessing : public LinearPreprocessing {
   void force_decomposition(std::optional<Decomposition> side) { forced_ = side; }
 
   // One entry per call, in call order.
-  const std::vector<LinearLayerCost>& costs() const { return costs_; }
+  const std::vector<LinearLayerCost>& costs() const override { return costs_; }
 
  private:
   void begin_cost(const std::string& node, Decomposition side, std::int64_t macs, std::uint64_t ots);

@@ -36,8 +36,9 @@ std::string FixedPointConfig::to_string() const {
   std::string relu = relu_mode == ReluMode::kExact
                          ? std::string("exact")
                          : fmt::format("circa(k={})", circa_dropped_bits);
-  return fmt::format("ring={} f={} limit={} weights={} relu={}", ring_bits, fractional_bits,
-                     effective_scale_limit(), effective_weight_bits(), relu);
+  return fmt::format("ring={} f={} limit={} weights={} relu={} linear={}", ring_bits, fractional_bits,
+                     effective_scale_limit(), effective_weight_bits(), relu,
+                     linear_backend == LinearBackend::kHe ? "he" : "ot");
 }
 
 }  // namespace pinas::pi

@@ -12,6 +12,13 @@ namespace pinas::pi {
 // where |x| < 2^circa_dropped_bits.
 enum class ReluMode { kExact, kCirca };
 
+// How the offline phase computes shares of linear layers (public; the
+// server's choice, sent to the client in the session hello). kHe: RLWE with
+// Cheetah-style packing (HeLinearPreprocessing), bytes proportional to
+// activations; kOt: Gilboa products on correlated OT (CotLinearPreprocessing),
+// bytes proportional to MACs, kept for comparison.
+enum class LinearBackend { kOt, kHe };
+
 // The public parameters of the fixed-point encoding; both parties must agree
 // on them (the session handshake checks). Values live in Z_{2^ring_bits};
 // activations and weights carry `fractional_bits` fractional bits.
@@ -45,6 +52,7 @@ struct FixedPointConfig {
   std::uint32_t weight_bits = 0;
   ReluMode relu_mode = ReluMode::kExact;
   std::uint32_t circa_dropped_bits = 12;  // k of Circa's truncated sign test
+  LinearBackend linear_backend = LinearBackend::kOt;
 
   std::uint32_t effective_scale_limit() const {
     return scale_limit == 0 ? 3 * fractional_bits : scale_limit;
@@ -55,7 +63,7 @@ struct FixedPointConfig {
 
   // Throws UsageError naming the field when a value is out of range.
   void validate() const;
-  // "ring=64 f=12 limit=36 weights=20 relu=exact".
+  // "ring=64 f=12 limit=36 weights=20 relu=exact linear=he".
   std::string to_string() const;
   bool operator==(const FixedPointConfig&) const = default;
 };

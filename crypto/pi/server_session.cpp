@@ -5,7 +5,7 @@
 #include <chrono>
 
 #include "crypto/gc/garbler_party.h"
-#include "crypto/pi/cot_linear_preprocessing.h"
+#include "crypto/pi/linear_preprocessing.h"
 #include "crypto/pi/detail/local_steps.h"
 #include "crypto/pi/detail/ring.h"
 #include "crypto/pi/detail/session_state.h"
@@ -47,10 +47,13 @@ std::uint64_t traffic(const crypto::Channel& channel) { return channel.bytes_sen
 }  // namespace
 
 struct ServerSession::Parties {
-  explicit Parties(crypto::Channel& channel, const FixedPointConfig& config)
-      : garbler(channel), linear(true, channel, config) {}
+  Parties(crypto::Channel& channel, const FixedPointNetwork& network)
+      : garbler(channel), linear_backend(make_linear_preprocessing(true, channel, network)),
+        linear(*linear_backend) {}
   crypto::GarblerParty garbler;
-  CotLinearPreprocessing linear;
+  // The configured backend (HE by default, or COT); `linear` names it.
+  std::unique_ptr<LinearPreprocessing> linear_backend;
+  LinearPreprocessing& linear;
   crypto::Prg prg;
 };
 
@@ -98,7 +101,7 @@ SessionReport ServerSession::run() {
   {
     PhaseMeter meter(channel_, report_.setup);
     hello();
-    parties_ = std::make_unique<Parties>(channel_, network_.config());
+    parties_ = std::make_unique<Parties>(channel_, network_);
     parties_->garbler.setup();
     parties_->linear.setup();
     meter.finish();

@@ -14,15 +14,17 @@ void send_config(crypto::Channel& channel, const FixedPointConfig& config) {
   channel.send_uint64(config.effective_weight_bits());
   channel.send_uint64(config.relu_mode == ReluMode::kCirca ? 1 : 0);
   channel.send_uint64(config.circa_dropped_bits);
+  channel.send_uint64(config.linear_backend == LinearBackend::kHe ? 1 : 0);
 }
 
 FixedPointConfig receive_config(crypto::Channel& channel) {
-  std::uint64_t words[6];
+  std::uint64_t words[7];
   for (auto& word : words) word = channel.receive_uint64();
-  for (int i = 0; i < 6; ++i) {
+  for (int i = 0; i < 7; ++i) {
     if (words[i] > 64) throw SessionError(fmt::format("session: config word {} is {}", i, words[i]));
   }
   if (words[4] > 1) throw SessionError("session: unknown ReLU mode in the config");
+  if (words[6] > 1) throw SessionError("session: unknown linear backend in the config");
   FixedPointConfig config;
   config.ring_bits = static_cast<std::uint32_t>(words[0]);
   config.fractional_bits = static_cast<std::uint32_t>(words[1]);
@@ -30,6 +32,7 @@ FixedPointConfig receive_config(crypto::Channel& channel) {
   config.weight_bits = static_cast<std::uint32_t>(words[3]);
   config.relu_mode = words[4] == 1 ? ReluMode::kCirca : ReluMode::kExact;
   config.circa_dropped_bits = static_cast<std::uint32_t>(words[5]);
+  config.linear_backend = words[6] == 1 ? LinearBackend::kHe : LinearBackend::kOt;
   try {
     config.validate();
   } catch (const UsageError& error) {

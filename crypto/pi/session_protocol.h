@@ -31,8 +31,9 @@ namespace pinas::pi {
 // Offline, step by step in program order (both parties walk the same
 // compiled program):
 //   input         the client picks C_in uniformly at random.
-//   linear L      Gilboa products on correlated OT give shares U_s + U_c =
-//                 L(C_in) (LinearPreprocessing); C_out = U_c.
+//   linear L      the configured LinearPreprocessing (homomorphic
+//                 encryption by default, or Gilboa products on correlated
+//                 OT) gives shares U_s + U_c = L(C_in); C_out = U_c.
 //   pool, add, concat, reshape, zero
 //                 the client applies the op to its shares (linear, local).
 //   garbled (ReLU, truncation, max pool)
@@ -64,11 +65,12 @@ namespace pinas::pi {
 // The magic number opening a client's hello ("PINASPI1", little-endian).
 inline constexpr std::uint64_t kSessionMagic = 0x31495053414E4950ULL;
 // Version of this session protocol; bumped on incompatible changes.
-inline constexpr std::uint64_t kSessionVersion = 1;
+inline constexpr std::uint64_t kSessionVersion = 2;
 // The largest public description a client accepts.
 inline constexpr std::size_t kMaxDescriptionBytes = std::size_t{64} << 20;
 
-// Writes / reads the fixed-point config as six uint64 words. read_config
+// Writes / reads the fixed-point config (with the linear backend) as seven
+// uint64 words. read_config
 // throws SessionError on out-of-range values.
 void send_config(crypto::Channel& channel, const FixedPointConfig& config);
 FixedPointConfig receive_config(crypto::Channel& channel);
