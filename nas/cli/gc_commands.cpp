@@ -27,6 +27,7 @@
 #include "crypto/net/tcp_listener.h"
 #include "crypto/primitives/prg.h"
 #include "nas/cli/command_registry.h"
+#include "nas/cli/endpoint.h"
 #include "proto/error.h"
 
 namespace pinas::cli {
@@ -46,7 +47,7 @@ struct GcRunOptions {
   std::string circuit;
   std::vector<std::string> inputs;
   std::string role = "both";
-  int port = 0;
+  std::string port;  // garbler: checked by parse_port
   std::string connect;
   std::string bind = "127.0.0.1";
 };
@@ -75,23 +76,15 @@ std::string output_hex(const Circuit& circuit, const std::vector<std::uint8_t>& 
   return text;
 }
 
-std::pair<std::string, std::uint16_t> parse_host_port(const std::string& text) {
-  auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0)
-    throw pinas::Error("gc run: --connect wants HOST:PORT, got '" + text + "'");
-  std::string host = text.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  std::string port = text.substr(colon + 1);
-  if (port.empty() || port.size() > 5 ||
-      port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) < 1 ||
-      std::stoi(port) > 65535) {
-    throw pinas::Error("gc run: --connect wants a port in 1..65535, got '" + port + "'");
-  }
-  return {host, static_cast<std::uint16_t>(std::stoi(port))};
-}
-
 void run_gc(const GcRunOptions& options) {
+  // Ports first, before the circuit is read: a typo fails at once.
+  const std::uint16_t listen_port =
+      options.port.empty()
+          ? 0
+          : parse_port(options.port, "gc run --port",
+                       options.role == "garbler" ? PortZero::kRefused : PortZero::kAllowed);
+  const Endpoint garbler =
+      options.connect.empty() ? Endpoint{} : parse_endpoint(options.connect, "gc run --connect");
   Circuit circuit = crypto::read_bristol_file(options.circuit);
   const std::size_t groups = circuit.input_sizes().size();
   if (groups < 1) throw pinas::Error("gc run: " + options.circuit + " has no input");
@@ -104,7 +97,7 @@ void run_gc(const GcRunOptions& options) {
     auto garbler_bits = input_bits(circuit, options.inputs, 0, 1);
     auto evaluator_bits =
         input_bits(circuit, {options.inputs.begin() + 1, options.inputs.end()}, 1, groups - 1);
-    crypto::TcpListener listener(static_cast<std::uint16_t>(options.port), options.bind);
+    crypto::TcpListener listener(listen_port, options.bind);
     auto garbler_side = std::async(std::launch::async, [&] {
       auto channel = listener.accept(std::chrono::milliseconds(30000));
       crypto::GarblerParty party(*channel);
@@ -130,10 +123,9 @@ void run_gc(const GcRunOptions& options) {
       throw pinas::Error("gc run: the garbler takes its one input (or all " +
                          std::to_string(groups) + "), got " + std::to_string(total));
     }
-    if (options.port < 1 || options.port > 65535)
-      throw pinas::Error("gc run: --role garbler needs --port in 1..65535");
+    if (options.port.empty()) throw pinas::Error("gc run: --role garbler needs --port");
     auto bits = input_bits(circuit, options.inputs, 0, 1);
-    crypto::TcpListener listener(static_cast<std::uint16_t>(options.port), options.bind);
+    crypto::TcpListener listener(listen_port, options.bind);
     auto channel = listener.accept(std::chrono::milliseconds(60000));
     crypto::GarblerParty party(*channel);
     std::cout << output_hex(circuit, party.run(circuit, 1, bits)) << "\n";
@@ -148,8 +140,7 @@ void run_gc(const GcRunOptions& options) {
     std::vector<std::string> own(options.inputs.begin() + (total == groups ? 1 : 0),
                                  options.inputs.end());
     auto bits = input_bits(circuit, own, 1, groups - 1);
-    auto [host, port] = parse_host_port(options.connect);
-    auto channel = crypto::TcpChannel::connect(host, port);
+    auto channel = crypto::TcpChannel::connect(garbler.host, garbler.port);
     crypto::EvaluatorParty party(*channel);
     std::cout << output_hex(circuit, party.run(circuit, 1, bits)) << "\n";
   } else {

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
+#include <initializer_list>
 
 #include "crypto/pi/pi_error.h"
 #include "train/data/cifar_reader.h"
@@ -42,24 +44,28 @@ std::vector<float> fit_image(train::data::Image image, const spaces::Shape& shap
 
 InputImage read_input(const std::string& path, std::size_t index, const spaces::Shape& shape) {
   auto bytes = train::data::detail::read_possibly_gzipped(path);
-  auto big_endian = [&](std::size_t offset) {
-    return (std::uint32_t{bytes[offset]} << 24) | (std::uint32_t{bytes[offset + 1]} << 16) |
-           (std::uint32_t{bytes[offset + 2]} << 8) | std::uint32_t{bytes[offset + 3]};
+  auto starts_with = [&](std::initializer_list<std::uint8_t> prefix) {
+    return bytes.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), bytes.begin());
   };
   InputImage input;
   const std::string extension = std::filesystem::path(path).extension().string();
   if (bytes.size() >= 4 &&
       ((bytes[0] == 0xFF && bytes[1] == 0xD8) || (bytes[0] == 0x89 && bytes[1] == 'P'))) {
     input.pixels = fit_image(train::data::read_image_file(path), shape, path);
-  } else if (bytes.size() >= 16 && big_endian(0) == 0x00000803) {
-    const std::size_t count = big_endian(4), height = big_endian(8), width = big_endian(12);
+  } else if (starts_with({0x00, 0x00, 0x08, 0x03})) {
+    // The data module's IDX parser checks the dimensions against the file.
+    const auto array = train::data::parse_idx(std::move(bytes), 3, path);
+    const std::size_t count = array.dimensions[0];
+    const std::size_t height = array.dimensions[1], width = array.dimensions[2];
     if (index >= count)
       throw pi::UsageError(fmt::format("input {}: --index {} of {} images", path, index, count));
-    if (bytes.size() < 16 + count * height * width)
-      throw pi::UsageError(fmt::format("input {}: truncated IDX file", path));
+    if (height == 0 || width == 0)
+      throw pi::UsageError(
+          fmt::format("input {}: IDX images of size {} x {}", path, height, width));
     train::data::Image image{
         1, static_cast<std::int64_t>(height), static_cast<std::int64_t>(width), {}};
-    auto begin = bytes.begin() + static_cast<std::ptrdiff_t>(16 + index * height * width);
+    // height * width * count == values.size() (checked), so these cannot overflow.
+    auto begin = array.values.begin() + static_cast<std::ptrdiff_t>(index * height * width);
     image.pixels.assign(begin, begin + static_cast<std::ptrdiff_t>(height * width));
     input.pixels = fit_image(image, shape, path);
   } else if (extension == ".bin") {

@@ -18,6 +18,7 @@
 #include "crypto/pi/random_model.h"
 #include "crypto/pi/server_session.h"
 #include "nas/cli/command_registry.h"
+#include "nas/cli/endpoint.h"
 #include "nas/cli/fixed_point_options.h"
 #include "nas/cli/image_input.h"
 #include "nas/cli/pi_reports.h"
@@ -35,7 +36,8 @@ using nlohmann::json;
 void register_serve(CLI::App& app) {
   struct Options {
     std::string model;
-    int port = 0, workers = 1;
+    std::string port;
+    int workers = 1;
     std::string bind = "127.0.0.1";
     std::uint64_t max_sessions = 0;
     double timeout = 60;
@@ -56,9 +58,9 @@ void register_serve(CLI::App& app) {
       ->capture_default_str();
   add_fixed_point_options(command, options->fixed);
   command->callback([options] {
-    auto model = spaces::read_model_file(options->model);
     pi::ServerOptions server_options;
-    server_options.port = static_cast<std::uint16_t>(options->port);
+    server_options.port = parse_port(options->port, "serve --port", PortZero::kAllowed);
+    auto model = spaces::read_model_file(options->model);
     server_options.bind_address = options->bind;
     server_options.workers = options->workers;
     if (options->max_sessions > 0) server_options.max_sessions = options->max_sessions;
@@ -101,14 +103,10 @@ void register_infer(CLI::App& app) {
   command->add_option("--timeout", options->timeout, "seconds to wait for the server")
       ->capture_default_str();
   command->callback([options] {
-    auto colon = options->server.rfind(':');
-    if (colon == std::string::npos)
-      throw pi::UsageError("infer: --server must be HOST:PORT, got " + options->server);
-    const std::string host = options->server.substr(0, colon);
-    const int port = std::stoi(options->server.substr(colon + 1));
+    const Endpoint server = parse_endpoint(options->server, "infer --server");
     crypto::TcpOptions tcp;
     tcp.io_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(options->timeout * 1000));
-    auto channel = crypto::TcpChannel::connect(host, static_cast<std::uint16_t>(port), tcp);
+    auto channel = crypto::TcpChannel::connect(server.host, server.port, tcp);
     pi::ClientSession session(*channel, options->ring_bits);
     const auto& network = session.connect();
     auto input = read_input(options->input, options->index, network.input_info().shape);

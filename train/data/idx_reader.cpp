@@ -10,9 +10,6 @@ namespace pinas::train::data {
 
 namespace {
 
-constexpr uint32_t kImagesMagic = 0x00000803;  // unsigned byte, 3 dimensions
-constexpr uint32_t kLabelsMagic = 0x00000801;  // unsigned byte, 1 dimension
-
 uint32_t big_endian_32(const uint8_t* bytes) {
   return (uint32_t{bytes[0]} << 24) | (uint32_t{bytes[1]} << 16) | (uint32_t{bytes[2]} << 8) |
          uint32_t{bytes[3]};
@@ -24,46 +21,71 @@ std::string hex(uint32_t value) {
   return text;
 }
 
-// Checks the magic and size of an IDX file; returns its dimensions.
-std::vector<uint32_t> parse_idx(const std::vector<uint8_t>& bytes, uint32_t expected_magic,
-                                const std::filesystem::path& path) {
-  const size_t dimension_count = expected_magic & 0xff;
+}  // namespace
+
+IdxArray parse_idx(std::vector<uint8_t> bytes, size_t dimension_count, const std::string& source) {
+  if (dimension_count < 1 || dimension_count > 255) {
+    throw DatasetError("IDX file " + source + ": " + std::to_string(dimension_count) +
+                       " dimensions asked for (1..255)");
+  }
+  const uint32_t expected_magic = 0x00000800 | static_cast<uint32_t>(dimension_count);
   const size_t header_size = 4 + 4 * dimension_count;
   if (bytes.size() < 4) {
-    throw DatasetError("IDX file " + path.string() + ": too short for a header (" +
+    throw DatasetError("IDX file " + source + ": too short for a header (" +
                        std::to_string(bytes.size()) + " bytes)");
   }
   const uint32_t magic = big_endian_32(bytes.data());
   if (magic != expected_magic) {
-    throw DatasetError("IDX file " + path.string() + ": bad magic " + hex(magic) + ", expected " +
+    throw DatasetError("IDX file " + source + ": bad magic " + hex(magic) + ", expected " +
                        hex(expected_magic));
   }
   if (bytes.size() < header_size) {
-    throw DatasetError("IDX file " + path.string() + ": truncated header");
+    throw DatasetError("IDX file " + source + ": truncated header (" +
+                       std::to_string(bytes.size()) + " bytes, " + std::to_string(header_size) +
+                       " needed for " + std::to_string(dimension_count) + " dimensions)");
   }
-  std::vector<uint32_t> dimensions(dimension_count);
+  IdxArray array;
+  array.dimensions.resize(dimension_count);
+  std::string shape;
+  // The product in 64 bits, checked: three 32-bit dimensions can reach 2^96,
+  // and a product that wrapped could match a small payload.
   uint64_t payload = 1;
+  bool overflow = false;
   for (size_t i = 0; i < dimension_count; ++i) {
-    dimensions[i] = big_endian_32(bytes.data() + 4 + 4 * i);
-    payload *= dimensions[i];
+    array.dimensions[i] = big_endian_32(bytes.data() + 4 + 4 * i);
+    shape += (i == 0 ? "" : " x ") + std::to_string(array.dimensions[i]);
+    overflow = overflow || __builtin_mul_overflow(payload, uint64_t{array.dimensions[i]}, &payload);
   }
-  if (payload > (uint64_t{1} << 40) || bytes.size() - header_size != payload) {
-    throw DatasetError("IDX file " + path.string() + ": " + std::to_string(bytes.size()) +
-                       " bytes, expected " + std::to_string(header_size + payload) +
-                       " from its header (wrong size or truncated)");
+  const uint64_t present = bytes.size() - header_size;
+  if (overflow) {
+    throw DatasetError("IDX file " + source + ": dimensions " + shape +
+                       " multiply past 2^64 bytes; the file has " + std::to_string(present) +
+                       " after its header");
   }
-  return dimensions;
+  if (payload != present) {
+    const std::string expected = payload > UINT64_MAX - header_size
+                                     ? std::string("more than 2^64")
+                                     : std::to_string(header_size + payload);
+    throw DatasetError("IDX file " + source + ": " + std::to_string(bytes.size()) +
+                       " bytes, expected " + expected + " (" + std::to_string(header_size) +
+                       "-byte header + dimensions " + shape + "; wrong size or truncated)");
+  }
+  bytes.erase(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(header_size));
+  array.values = std::move(bytes);
+  return array;
 }
 
-}  // namespace
+IdxArray read_idx_file(const std::filesystem::path& path, size_t dimension_count) {
+  return parse_idx(detail::read_possibly_gzipped(path), dimension_count, path.string());
+}
 
 ImageDataset read_idx_dataset(const std::filesystem::path& images_file,
                               const std::filesystem::path& labels_file,
                               std::vector<std::string> class_names, std::string name) {
-  std::vector<uint8_t> images = detail::read_possibly_gzipped(images_file);
-  const std::vector<uint32_t> image_dimensions = parse_idx(images, kImagesMagic, images_file);
-  const std::vector<uint8_t> labels = detail::read_possibly_gzipped(labels_file);
-  const std::vector<uint32_t> label_dimensions = parse_idx(labels, kLabelsMagic, labels_file);
+  IdxArray images = read_idx_file(images_file, 3);
+  const IdxArray labels = read_idx_file(labels_file, 1);
+  const std::vector<uint32_t>& image_dimensions = images.dimensions;
+  const std::vector<uint32_t>& label_dimensions = labels.dimensions;
   if (image_dimensions[0] != label_dimensions[0]) {
     throw DatasetError("IDX files " + images_file.string() + " and " + labels_file.string() + ": " +
                        std::to_string(image_dimensions[0]) + " images but " +
@@ -78,11 +100,10 @@ ImageDataset read_idx_dataset(const std::filesystem::path& images_file,
   dataset.height = image_dimensions[1];
   dataset.width = image_dimensions[2];
   dataset.class_names = std::move(class_names);
-  images.erase(images.begin(), images.begin() + 16);
-  dataset.pixels = std::move(images);
+  dataset.pixels = std::move(images.values);
   dataset.labels.resize(label_dimensions[0]);
   for (size_t i = 0; i < dataset.labels.size(); ++i) {
-    const uint8_t label = labels[8 + i];
+    const uint8_t label = labels.values[i];
     if (label >= dataset.class_names.size()) {
       throw DatasetError("IDX file " + labels_file.string() + ": label " + std::to_string(label) +
                          " of item " + std::to_string(i) + " is not below the class count " +

@@ -1,6 +1,10 @@
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "train/data/image_dataset.h"
 
@@ -11,6 +15,26 @@ namespace pinas::train::data {
 // Files may be gzip-compressed (detected by the gzip magic, decompressed with
 // zlib) or raw. All throw DatasetError naming the file on a missing file, bad
 // magic, truncated gzip or wrong size.
+
+// One IDX array of unsigned bytes: its dimensions and its values, row-major
+// (the product of the dimensions, exactly).
+struct IdxArray {
+  std::vector<uint32_t> dimensions;
+  std::vector<uint8_t> values;
+};
+
+// The one IDX parser: checks `bytes` (a whole, already gunzipped file) for the
+// magic of an unsigned-byte array of `dimension_count` dimensions (1..255),
+// multiplies the dimensions with overflow checks and compares the product with
+// the bytes actually present after the header before anything is allocated.
+// Returns the array, taking the bytes over. Throws DatasetError naming
+// `source` (the file) on a short header, bad magic, dimensions whose product
+// overflows 64 bits or differs from the payload. Thread-safe.
+IdxArray parse_idx(std::vector<uint8_t> bytes, size_t dimension_count, const std::string& source);
+
+// Reads `path` (gzip or raw) and parses it with parse_idx. Throws DatasetError
+// naming the file (also when it is missing or a corrupt gzip stream).
+IdxArray read_idx_file(const std::filesystem::path& path, size_t dimension_count);
 
 // Reads an image file and a label file into one grayscale dataset (channels 1)
 // with the given class names. Throws DatasetError if the counts differ or a label

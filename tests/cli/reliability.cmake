@@ -1,0 +1,43 @@
+# Bad input on the command line and in files gets one clear line on stderr and
+# exit status 2: ports and HOST:PORT endpoints (one parser for every command,
+# nas/cli/endpoint.h), and crafted IDX inputs. Each test prints the output and
+# then "status=N", and the regular expression requires both.
+function(pinas_cli_error_test name expected)
+  add_test(NAME ${name}
+           COMMAND sh -c "\"$0\" \"$@\" 2>&1; echo status=$?" $<TARGET_FILE:pinas> ${ARGN})
+  set_tests_properties(${name} PROPERTIES PASS_REGULAR_EXPRESSION "^pinas: error: ${expected}[^\n]*\nstatus=2\n$"
+                       TIMEOUT 30)
+endfunction()
+
+set(no_model ${CMAKE_CURRENT_BINARY_DIR}/no-such-model.pb)
+pinas_cli_error_test(cli_port_serve_above_65535 "serve --port: '70000' is not a TCP port \\(an integer in 0\\.\\.65535"
+                     serve ${no_model} --port 70000)
+pinas_cli_error_test(cli_port_serve_negative "serve --port: '-1' is not a TCP port"
+                     serve ${no_model} --port -1)
+pinas_cli_error_test(cli_port_serve_not_a_number "serve --port: '80x' is not a TCP port"
+                     serve ${no_model} --port 80x)
+pinas_cli_error_test(cli_port_infer_not_a_number
+                     "infer --server host:abc: 'abc' is not a TCP port \\(an integer in 1\\.\\.65535\\)"
+                     infer --server host:abc --input ${no_model})
+pinas_cli_error_test(cli_port_infer_without_port "infer --server: 'host' is not HOST:PORT \\(no port\\)"
+                     infer --server host --input ${no_model})
+pinas_cli_error_test(cli_port_infer_zero "infer --server 127.0.0.1:0: '0' is not a TCP port"
+                     infer --server 127.0.0.1:0 --input ${no_model})
+pinas_cli_error_test(cli_port_infer_without_host "infer --server: ':47600' is not HOST:PORT \\(no host\\)"
+                     infer --server :47600 --input ${no_model})
+pinas_cli_error_test(cli_port_gc_connect_above_65535 "gc run --connect host:99999: '99999' is not a TCP port"
+                     gc run --role evaluator --connect host:99999 --circuit ${no_model} --inputs 0)
+pinas_cli_error_test(cli_port_gc_garbler_zero "gc run --port: '0' is not a TCP port \\(an integer in 1\\.\\.65535\\)"
+                     gc run --role garbler --port 0 --circuit ${no_model} --inputs 0)
+
+# An IDX input whose dimensions 4 x 2^31 x 2^31 multiply to 2^64, which wraps
+# to the 0 bytes present: refused naming the file, never allocated.
+set(PINAS_RELIABILITY_DIR ${CMAKE_CURRENT_BINARY_DIR}/reliability)
+file(MAKE_DIRECTORY ${PINAS_RELIABILITY_DIR})
+add_test(NAME cli_idx_input_dimensions_wrap
+         COMMAND sh -c "printf '\\000\\000\\010\\003\\000\\000\\000\\004\\200\\000\\000\\000\\200\\000\\000\\000' \
+> \"$2/wrapped.idx\"; \"$1\" pi reference \"$3\" --input \"$2/wrapped.idx\" 2>&1; echo status=$?"
+                 sh $<TARGET_FILE:pinas> ${PINAS_RELIABILITY_DIR} ${PINAS_PI_MODEL})
+set_tests_properties(cli_idx_input_dimensions_wrap PROPERTIES FIXTURES_REQUIRED pi_model TIMEOUT 30
+                     PASS_REGULAR_EXPRESSION
+                     "^pinas: error: IDX file [^\n]*wrapped.idx: dimensions 4 x 2147483648 x 2147483648 multiply past 2\\^64[^\n]*\nstatus=2\n$")
