@@ -52,7 +52,7 @@ struct FixedPointConfig {
   std::uint32_t weight_bits = 0;
   ReluMode relu_mode = ReluMode::kExact;
   std::uint32_t circa_dropped_bits = 12;  // k of Circa's truncated sign test
-  LinearBackend linear_backend = LinearBackend::kOt;
+  LinearBackend linear_backend = LinearBackend::kHe;
 
   std::uint32_t effective_scale_limit() const {
     return scale_limit == 0 ? 3 * fractional_bits : scale_limit;

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "crypto/net/tcp_listener.h"
+#include "crypto/pi/he_linear_preprocessing.h"
 #include "crypto/pi/server_session.h"
 #include "search_spaces/model_file.h"
 
@@ -51,6 +52,8 @@ InferenceServer::InferenceServer(const pb::Model& model, const FixedPointConfig&
       description_(spaces::encode_model(FixedPointNetwork::public_description(model))),
       options_(std::move(options)),
       workers_(std::make_unique<Workers>()) {
+  // Refuse a network the HE backend cannot run before listening, naming the layer.
+  if (network_.config().linear_backend == LinearBackend::kHe) he_network_plan(network_);
   crypto::TcpOptions channel_options;
   channel_options.io_timeout = options_.io_timeout;
   listener_ =

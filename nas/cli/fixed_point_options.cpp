@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "crypto/pi/fixed_point_evaluator.h"
+#include "crypto/pi/pi_error.h"
 
 namespace pinas::cli {
 
@@ -19,6 +20,9 @@ pi::FixedPointConfig FixedPointOptions::config() const {
     config.relu_mode = pi::ReluMode::kCirca;
     config.circa_dropped_bits = static_cast<unsigned>(circa);
   }
+  if (linear != "he" && linear != "ot")
+    throw pi::UsageError("--linear must be he or ot, got " + linear);
+  config.linear_backend = linear == "he" ? pi::LinearBackend::kHe : pi::LinearBackend::kOt;
   config.validate();
   return config;
 }
@@ -35,6 +39,13 @@ void add_fixed_point_options(CLI::App* command, FixedPointOptions& options) {
   command->add_option("--weight-bits", options.weight_bits,
                       "bits of a decomposed weight (0: f + 8)");
   command->add_option("--circa", options.circa, "use Circa's stochastic ReLU dropping K low bits");
+  command
+      ->add_option(
+          "--linear", options.linear,
+          "linear-layer preprocessing: he (homomorphic encryption) or ot (Gilboa products on "
+          "correlated OT)")
+      ->check(CLI::IsMember({"he", "ot"}))
+      ->capture_default_str();
 }
 
 FixedPointAccuracy measure_fixed_point_accuracy(

@@ -20,14 +20,17 @@ struct FixedPointOptions {
   unsigned fractional_bits = pi::FixedPointConfig{}.fractional_bits;
   unsigned scale_limit = 0, weight_bits = 0;
   int circa = -1;  // Circa's dropped bits k; -1: exact ReLUs
+  // The linear-layer preprocessing backend: "he" (the default) or "ot".
+  std::string linear =
+      pi::FixedPointConfig{}.linear_backend == pi::LinearBackend::kHe ? "he" : "ot";
 
   // Returns the validated configuration; throws pi::UsageError naming the
   // field that is out of range.
   pi::FixedPointConfig config() const;
 };
 
-// Adds --ring-bits, --fractional-bits, --scale-limit, --weight-bits and
-// --circa to `command`, bound to `options` (which must outlive it).
+// Adds --ring-bits, --fractional-bits, --scale-limit, --weight-bits,
+// --circa and --linear to `command`, bound to `options` (which must outlive it).
 void add_fixed_point_options(CLI::App* command, FixedPointOptions& options);
 
 struct FixedPointAccuracy {

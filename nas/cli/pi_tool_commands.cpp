@@ -150,11 +150,153 @@ void register_pi_tools(CLI::App& app) {
 
 // ---------------------------------------------------------------- bench pi
 
+// One two-party run of `network` over loopback TCP, both parties in this
+// process: the document `pinas bench pi --json` prints, and its text form.
+struct BenchRun {
+  json document;
+  std::string text;
+};
+
+BenchRun bench_once(const std::string& architecture, const pb::Model& model,
+                    const pi::FixedPointConfig& config, std::uint64_t seed) {
+  auto network = pi::FixedPointNetwork::compile(model, config);
+  const std::string description =
+      spaces::encode_model(pi::FixedPointNetwork::public_description(model));
+  std::vector<float> pixels(static_cast<std::size_t>(network.input_info().shape.elements()));
+  std::mt19937_64 random(seed);
+  for (auto& pixel : pixels) pixel = static_cast<float>(random() % 256) / 255.0f;
+  crypto::TcpListener listener(0);
+  pi::SessionReport server_report;
+  std::exception_ptr server_error;
+  std::thread server([&] {
+    try {
+      auto channel = listener.accept(std::chrono::milliseconds(30000));
+      pi::ServerSession session(network, description, *channel);
+      server_report = session.run();
+    } catch (...) {
+      server_error = std::current_exception();
+    }
+  });
+  pi::InferenceResult result;
+  try {
+    auto channel = crypto::TcpChannel::connect("127.0.0.1", listener.port());
+    pi::ClientSession session(*channel);
+    result = session.run(pixels);
+  } catch (...) {
+    server.join();
+    if (server_error) std::rethrow_exception(server_error);
+    throw;
+  }
+  server.join();
+  if (server_error) std::rethrow_exception(server_error);
+  auto input = network.quantize_input(pixels);
+  const bool exact = result.logits_fixed ==
+                     pi::evaluate_fixed_point(network, std::span<const std::uint64_t>(input));
+  // Per-ReLU figures from the garbled layers of ReLU kind.
+  std::uint64_t relu_copies = 0, relu_offline = 0, relu_online = 0, relu_and = 0;
+  double garble = 0, evaluate = 0;
+  for (std::size_t i = 0; i < server_report.garbled_layers.size(); ++i) {
+    const auto& layer = server_report.garbled_layers[i];
+    if (layer.kind != "relu" && layer.kind != "circa") continue;
+    relu_copies += static_cast<std::uint64_t>(layer.elements);
+    relu_offline += layer.offline_bytes;
+    relu_online += layer.online_bytes;
+    relu_and = layer.and_gates;
+    garble += layer.crypto_seconds;
+    evaluate += result.report.garbled_layers.at(i).crypto_seconds;
+  }
+  const double per = relu_copies == 0 ? 0.0 : 1.0 / static_cast<double>(relu_copies);
+  json linear = json::array();
+  std::uint64_t linear_bytes = 0;
+  double linear_seconds = 0;
+  for (const auto& layer : server_report.linear_layers) {
+    linear_bytes += layer.bytes_sent + layer.bytes_received;
+    linear_seconds += layer.seconds;
+    linear.push_back({{"node", layer.node},
+                      {"backend", layer.backend},
+                      {"side", layer.side == pi::Decomposition::kWeight ? "weight" : "input"},
+                      {"macs", layer.macs},
+                      {"ots", layer.ots},
+                      {"bytes", layer.bytes_sent + layer.bytes_received},
+                      {"seconds", layer.seconds}});
+  }
+  json garbled = json::array();
+  for (std::size_t i = 0; i < server_report.garbled_layers.size(); ++i) {
+    const auto& layer = server_report.garbled_layers[i];
+    garbled.push_back({{"node", layer.node},
+                       {"kind", layer.kind},
+                       {"elements", layer.elements},
+                       {"and_gates", layer.and_gates},
+                       {"offline_bytes", layer.offline_bytes},
+                       {"online_bytes", layer.online_bytes},
+                       {"garble_s", layer.crypto_seconds},
+                       {"evaluate_s", result.report.garbled_layers.at(i).crypto_seconds},
+                       {"offline_s", layer.offline_seconds},
+                       {"online_s", layer.online_seconds}});
+  }
+  const auto& client = result.report;
+  BenchRun run;
+  run.document = {{"architecture", architecture},
+                  {"config", network.config().to_string()},
+                  {"linear_backend", config.linear_backend == pi::LinearBackend::kHe ? "he" : "ot"},
+                  {"relus", network.relu_count()},
+                  {"macs", network.linear_macs()},
+                  {"bit_exact", exact},
+                  {"setup", phase_json(client.setup)},
+                  {"offline", phase_json(client.offline)},
+                  {"online", phase_json(client.online)},
+                  {"offline_bytes", client.offline.bytes_sent + client.offline.bytes_received},
+                  {"online_bytes", client.online.bytes_sent + client.online.bytes_received},
+                  {"offline_s", client.offline.seconds},
+                  {"online_s", client.online.seconds},
+                  {"linear_offline_bytes", linear_bytes},
+                  {"linear_offline_s", linear_seconds},
+                  {"rounds", result.rounds},
+                  {"per_relu",
+                   {{"and_gates", relu_and},
+                    {"offline_bytes", static_cast<double>(relu_offline) * per},
+                    {"online_bytes", static_cast<double>(relu_online) * per},
+                    {"garble_us", garble * 1e6 * per},
+                    {"evaluate_us", evaluate * 1e6 * per}}},
+                  {"linear_layers", linear},
+                  {"garbled_layers", garbled}};
+  std::string& text = run.text;
+  text += fmt::format("{}: {} ReLUs, {} MACs, {} ({})\n", architecture, network.relu_count(),
+                      network.linear_macs(), network.config().to_string(),
+                      exact ? "bit-exact with the reference" : "NOT equal to the reference");
+  text += fmt::format("offline: {:.1f} MB ({:.1f} up, {:.1f} down), {:.2f} s\n",
+                      megabytes(client.offline.bytes_sent + client.offline.bytes_received),
+                      megabytes(client.offline.bytes_sent),
+                      megabytes(client.offline.bytes_received), client.offline.seconds);
+  text += fmt::format("online:  {:.1f} MB ({:.1f} up, {:.1f} down), {:.3f} s, {} rounds\n",
+                      megabytes(client.online.bytes_sent + client.online.bytes_received),
+                      megabytes(client.online.bytes_sent), megabytes(client.online.bytes_received),
+                      client.online.seconds, result.rounds);
+  text += fmt::format(
+      "per ReLU: {} AND gates, {:.0f} B offline, {:.0f} B online, garble {:.2f} us, evaluate "
+      "{:.2f} us\n",
+      relu_and, static_cast<double>(relu_offline) * per, static_cast<double>(relu_online) * per,
+      garble * 1e6 * per, evaluate * 1e6 * per);
+  text += fmt::format(
+      "linear layers (offline, {}): {:.1f} MB, {:.2f} s\n",
+      config.linear_backend == pi::LinearBackend::kHe ? "homomorphic encryption" : "Gilboa on COT",
+      megabytes(linear_bytes), linear_seconds);
+  for (const auto& layer : server_report.linear_layers) {
+    text += fmt::format(
+        "  {:<28} {:<6} {:>11} MACs {:>9} OTs {:>10.1f} MB {:>8.2f} s\n", layer.node,
+        layer.backend == "he" ? "he"
+                              : (layer.side == pi::Decomposition::kWeight ? "weight" : "input"),
+        layer.macs, layer.ots, megabytes(layer.bytes_sent + layer.bytes_received), layer.seconds);
+  }
+  return run;
+}
+
 void register_bench_pi(CLI::App& app) {
   struct Options {
     std::string architecture = "cryptonas-cnet1";
     std::uint64_t seed = 1;
     bool json_output = false;
+    bool compare = false;
     FixedPointOptions fixed;
   };
   auto options = std::make_shared<Options>();
@@ -167,6 +309,9 @@ void register_bench_pi(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--seed", options->seed, "weight and input seed")->capture_default_str();
   command->add_flag("--json", options->json_output, "print one JSON document");
+  command->add_flag(
+      "--compare-linear", options->compare,
+      "run the network with --linear ot and --linear he, one after the other, and compare");
   add_fixed_point_options(command, options->fixed);
   command->callback([options] {
     pb::Model model;
@@ -181,126 +326,41 @@ void register_bench_pi(CLI::App& app) {
       model = pi::random_weight_model(spaces::load_architecture(options->architecture).to_proto(),
                                       {.seed = options->seed});
     }
-    auto network = pi::FixedPointNetwork::compile(model, options->fixed.config());
-    const std::string description =
-        spaces::encode_model(pi::FixedPointNetwork::public_description(model));
-    std::vector<float> pixels(static_cast<std::size_t>(network.input_info().shape.elements()));
-    std::mt19937_64 random(options->seed);
-    for (auto& pixel : pixels) pixel = static_cast<float>(random() % 256) / 255.0f;
-    crypto::TcpListener listener(0);
-    pi::SessionReport server_report;
-    std::exception_ptr server_error;
-    std::thread server([&] {
-      try {
-        auto channel = listener.accept(std::chrono::milliseconds(30000));
-        pi::ServerSession session(network, description, *channel);
-        server_report = session.run();
-      } catch (...) {
-        server_error = std::current_exception();
-      }
-    });
-    pi::InferenceResult result;
-    try {
-      auto channel = crypto::TcpChannel::connect("127.0.0.1", listener.port());
-      pi::ClientSession session(*channel);
-      result = session.run(pixels);
-    } catch (...) {
-      server.join();
-      throw;
-    }
-    server.join();
-    if (server_error) std::rethrow_exception(server_error);
-    auto input = network.quantize_input(pixels);
-    const bool exact = result.logits_fixed ==
-                       pi::evaluate_fixed_point(network, std::span<const std::uint64_t>(input));
-    // Per-ReLU figures from the garbled layers of ReLU kind.
-    std::uint64_t relu_copies = 0, relu_offline = 0, relu_online = 0, relu_and = 0;
-    double garble = 0, evaluate = 0;
-    for (std::size_t i = 0; i < server_report.garbled_layers.size(); ++i) {
-      const auto& layer = server_report.garbled_layers[i];
-      if (layer.kind != "relu" && layer.kind != "circa") continue;
-      relu_copies += static_cast<std::uint64_t>(layer.elements);
-      relu_offline += layer.offline_bytes;
-      relu_online += layer.online_bytes;
-      relu_and = layer.and_gates;
-      garble += layer.crypto_seconds;
-      evaluate += result.report.garbled_layers.at(i).crypto_seconds;
-    }
-    const double per = relu_copies == 0 ? 0.0 : 1.0 / static_cast<double>(relu_copies);
-    json linear = json::array();
-    for (const auto& layer : server_report.linear_layers) {
-      linear.push_back({{"node", layer.node},
-                        {"side", layer.side == pi::Decomposition::kWeight ? "weight" : "input"},
-                        {"macs", layer.macs},
-                        {"ots", layer.ots},
-                        {"bytes", layer.bytes_sent + layer.bytes_received},
-                        {"seconds", layer.seconds}});
-    }
-    json garbled = json::array();
-    for (std::size_t i = 0; i < server_report.garbled_layers.size(); ++i) {
-      const auto& layer = server_report.garbled_layers[i];
-      garbled.push_back({{"node", layer.node},
-                         {"kind", layer.kind},
-                         {"elements", layer.elements},
-                         {"and_gates", layer.and_gates},
-                         {"offline_bytes", layer.offline_bytes},
-                         {"online_bytes", layer.online_bytes},
-                         {"garble_s", layer.crypto_seconds},
-                         {"evaluate_s", result.report.garbled_layers.at(i).crypto_seconds},
-                         {"offline_s", layer.offline_seconds},
-                         {"online_s", layer.online_seconds}});
-    }
-    const auto& client = result.report;
-    json document = {{"architecture", options->architecture},
-                     {"config", network.config().to_string()},
-                     {"relus", network.relu_count()},
-                     {"macs", network.linear_macs()},
-                     {"bit_exact", exact},
-                     {"setup", phase_json(client.setup)},
-                     {"offline", phase_json(client.offline)},
-                     {"online", phase_json(client.online)},
-                     {"offline_bytes", client.offline.bytes_sent + client.offline.bytes_received},
-                     {"online_bytes", client.online.bytes_sent + client.online.bytes_received},
-                     {"offline_s", client.offline.seconds},
-                     {"online_s", client.online.seconds},
-                     {"rounds", result.rounds},
-                     {"per_relu",
-                      {{"and_gates", relu_and},
-                       {"offline_bytes", static_cast<double>(relu_offline) * per},
-                       {"online_bytes", static_cast<double>(relu_online) * per},
-                       {"garble_us", garble * 1e6 * per},
-                       {"evaluate_us", evaluate * 1e6 * per}}},
-                     {"linear_layers", linear},
-                     {"garbled_layers", garbled}};
-    if (options->json_output) {
-      std::cout << document.dump(2) << std::endl;
+    const pi::FixedPointConfig config = options->fixed.config();
+    if (!options->compare) {
+      auto run = bench_once(options->architecture, model, config, options->seed);
+      std::cout << (options->json_output ? run.document.dump(2) + "\n" : run.text);
       return;
     }
-    std::cout << fmt::format("{}: {} ReLUs, {} MACs, {} ({})\n", options->architecture,
-                             network.relu_count(), network.linear_macs(),
-                             network.config().to_string(),
-                             exact ? "bit-exact with the reference" : "NOT equal to the reference");
-    std::cout << fmt::format("offline: {:.1f} MB ({:.1f} up, {:.1f} down), {:.2f} s\n",
-                             megabytes(client.offline.bytes_sent + client.offline.bytes_received),
-                             megabytes(client.offline.bytes_sent),
-                             megabytes(client.offline.bytes_received), client.offline.seconds);
-    std::cout << fmt::format("online:  {:.1f} MB ({:.1f} up, {:.1f} down), {:.3f} s, {} rounds\n",
-                             megabytes(client.online.bytes_sent + client.online.bytes_received),
-                             megabytes(client.online.bytes_sent),
-                             megabytes(client.online.bytes_received), client.online.seconds,
-                             result.rounds);
-    std::cout << fmt::format(
-        "per ReLU: {} AND gates, {:.0f} B offline, {:.0f} B online, garble {:.2f} us, "
-        "evaluate {:.2f} us\n",
-        relu_and, static_cast<double>(relu_offline) * per, static_cast<double>(relu_online) * per,
-        garble * 1e6 * per, evaluate * 1e6 * per);
-    std::cout << "linear layers (offline, Gilboa on COT):\n";
-    for (const auto& layer : server_report.linear_layers) {
-      std::cout << fmt::format(
-          "  {:<28} {:<6} {:>11} MACs {:>9} OTs {:>10.1f} MB {:>8.2f} s\n", layer.node,
-          layer.side == pi::Decomposition::kWeight ? "weight" : "input", layer.macs, layer.ots,
-          megabytes(layer.bytes_sent + layer.bytes_received), layer.seconds);
+    std::vector<BenchRun> runs;
+    for (auto backend : {pi::LinearBackend::kOt, pi::LinearBackend::kHe}) {
+      pi::FixedPointConfig variant = config;
+      variant.linear_backend = backend;
+      runs.push_back(bench_once(options->architecture, model, variant, options->seed));
     }
+    if (options->json_output) {
+      std::cout << json{{"runs", json::array({runs[0].document, runs[1].document})}}.dump(2)
+                << std::endl;
+      return;
+    }
+    std::cout << runs[0].text << "\n" << runs[1].text << "\n";
+    const auto& ot = runs[0].document;
+    const auto& he = runs[1].document;
+    auto mb = [](const json& value) { return megabytes(value.get<std::uint64_t>()); };
+    std::cout << fmt::format("{:<28} {:>12} {:>12} {:>10}\n", "", "--linear ot", "--linear he",
+                             "ot / he");
+    auto row = [&](const char* name, double a, double b, const char* unit) {
+      std::cout << fmt::format("{:<28} {:>10.2f}{:<2} {:>10.2f}{:<2} {:>9.1f}x\n", name, a, unit, b,
+                               unit, b == 0 ? 0.0 : a / b);
+    };
+    row("offline traffic", mb(ot["offline_bytes"]), mb(he["offline_bytes"]), "MB");
+    row("offline time", ot["offline_s"].get<double>(), he["offline_s"].get<double>(), "s");
+    row("linear layers, traffic", mb(ot["linear_offline_bytes"]), mb(he["linear_offline_bytes"]),
+        "MB");
+    row("linear layers, time", ot["linear_offline_s"].get<double>(),
+        he["linear_offline_s"].get<double>(), "s");
+    row("online traffic", mb(ot["online_bytes"]), mb(he["online_bytes"]), "MB");
+    row("online time", ot["online_s"].get<double>(), he["online_s"].get<double>(), "s");
   });
 }
 
