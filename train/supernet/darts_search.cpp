@@ -11,6 +11,7 @@
 #include "train/data/batch_loader.h"
 #include "train/data/split.h"
 #include "train/detail/thread_settings.h"
+#include "train/supernet/darts_step.h"
 #include "train/training_data.h"
 
 namespace pinas::train::supernet {
@@ -209,47 +210,6 @@ double epoch_learning_rate(const DartsSearchSettings& settings, int epoch) {
                                             (1.0 + std::cos(std::numbers::pi * t)) / 2.0;
 }
 
-torch::Tensor cross_entropy(const torch::Tensor& logits, const torch::Tensor& labels) {
-  return torch::nn::functional::cross_entropy(logits, labels);
-}
-
-// Sets the alpha gradients to grad_alpha of the alpha-batch loss, at the
-// current weights or (unrolled) at w - lr * (momentum * v + g + wd * w),
-// with g the weight gradient on the weight batch. The weights are restored.
-void alpha_gradients(const DartsSearchSettings& settings, DartsSupernetImpl& supernet,
-                     torch::optim::SGD& weight_optimizer, double learning_rate,
-                     const data::Batch& weight_batch, const data::Batch& alpha_batch) {
-  auto alphas = supernet.alpha_parameters();
-  auto weights = supernet.weight_parameters();
-  std::vector<torch::Tensor> saved;
-  if (settings.unrolled) {
-    auto loss = cross_entropy(supernet.forward(weight_batch.images), weight_batch.labels);
-    auto gradients =
-        torch::autograd::grad({loss}, weights, {}, false, false, /*allow_unused=*/true);
-    torch::NoGradGuard no_grad;
-    auto& state = weight_optimizer.state();
-    for (size_t i = 0; i < weights.size(); ++i) {
-      saved.push_back(weights[i].clone());
-      auto step = weights[i] * settings.weight_decay;
-      if (gradients[i].defined()) step = step + gradients[i];
-      auto found = state.find(c10::guts::to_string(weights[i].unsafeGetTensorImpl()));
-      if (found != state.end()) {
-        const auto& buffer =
-            static_cast<torch::optim::SGDParamState&>(*found->second).momentum_buffer();
-        if (buffer.defined()) step = step + settings.momentum * buffer;
-      }
-      weights[i].sub_(learning_rate * step);
-    }
-  }
-  auto loss = cross_entropy(supernet.forward(alpha_batch.images), alpha_batch.labels);
-  auto gradients = torch::autograd::grad({loss}, alphas);
-  if (settings.unrolled) {
-    torch::NoGradGuard no_grad;
-    for (size_t i = 0; i < weights.size(); ++i) weights[i].copy_(saved[i]);
-  }
-  for (size_t i = 0; i < alphas.size(); ++i) alphas[i].mutable_grad() = gradients[i];
-}
-
 double alpha_part_accuracy(DartsSupernetImpl& supernet,
                            std::shared_ptr<const data::ImageDataset> dataset,
                            const data::Normalization& normalization) {
@@ -334,6 +294,11 @@ DartsSearchResult run_darts_search(const DartsSearchSettings& settings,
   auto weight_loader = make_loader(weight_part, settings.seed * 2 + 1);
   auto alpha_loader = make_loader(alpha_part, settings.seed * 2 + 2);
 
+  DartsStepSettings step_settings;
+  step_settings.unrolled = settings.unrolled;
+  step_settings.momentum = settings.momentum;
+  step_settings.weight_decay = settings.weight_decay;
+  step_settings.gradient_clip = settings.gradient_clip;
   supernet->train();
   for (int epoch = static_cast<int>(result.history.size()); epoch < settings.epochs; ++epoch) {
     const auto start = Clock::now();
@@ -348,23 +313,14 @@ DartsSearchResult run_darts_search(const DartsSearchSettings& settings,
       auto weight_batch = weight_loader->next();
       auto alpha_batch = alpha_loader->next();
       if (!weight_batch || !alpha_batch) break;
-      alpha_optimizer.zero_grad();
-      alpha_gradients(settings, *supernet, weight_optimizer, learning_rate, *weight_batch,
-                      *alpha_batch);
-      alpha_optimizer.step();
-
-      weight_optimizer.zero_grad();
-      auto logits = supernet->forward(weight_batch->images);
-      auto loss = cross_entropy(logits, weight_batch->labels);
-      const double loss_value = loss.item<double>();
+      const auto step = darts_step(*supernet, weight_optimizer, alpha_optimizer, step_settings,
+                                   learning_rate, weight_batch->images, weight_batch->labels,
+                                   alpha_batch->images, alpha_batch->labels);
+      const double loss_value = step.loss;
       if (!std::isfinite(loss_value))
         throw Error(fmt::format("darts: non-finite loss ({}) at epoch {}, batch {}", loss_value,
                                 epoch + 1, batches + 1));
-      auto weights = supernet->weight_parameters();
-      loss.backward({}, c10::nullopt, false, c10::optional<at::TensorList>(weights));
-      if (settings.gradient_clip > 0)
-        torch::nn::utils::clip_grad_norm_(weights, settings.gradient_clip);
-      weight_optimizer.step();
+      const auto& logits = step.logits;
       loss_sum += loss_value;
       ++batches;
       correct += logits.argmax(1).eq(weight_batch->labels).sum().item<int64_t>();

@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""End-to-end checks of `pinas search` with `strategy { kind: DARTS }`.
+
+usage: darts_search_check.py PINAS CONFIG WORK_DIR search
+         one uninterrupted search: one progress line per supernet epoch, the
+         validation accuracy rises, the derived network is a complete trial
+         of the sphynx space within the ReLU budget, status/top report it.
+       darts_search_check.py PINAS CONFIG WORK_DIR resume [KILLS] [SEED]
+         the same search killed with SIGKILL at random moments (supernet
+         training and retraining alike) and resumed each time ends with the
+         same derived cells and the same trial as an uninterrupted run.
+"""
+import os
+import random
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+EPOCH_LINE = re.compile(r"^darts epoch +(\d+)/(\d+) .* val acc (\d\.\d+) .* ReLUs (\d+) +(sphynx:)?N\d+-C\d+-R")
+
+
+def fail(message):
+    print("FAIL: " + message)
+    sys.exit(1)
+
+
+def store_rows(folder):
+    database = sqlite3.connect("file:%s?mode=ro" % os.path.join(folder, "trials.db"), uri=True)
+    trials = database.execute(
+        "SELECT number, genotype, status, relus, val_accuracy, test_accuracy, epochs FROM trials ORDER BY number").fetchall()
+    cells = database.execute("SELECT value FROM meta WHERE key = 'darts_cells'").fetchall()
+    database.close()
+    return trials, cells
+
+
+def budget_of(config):
+    with open(config) as f:
+        return int(re.search(r"max_relus: *(\d+)", f.read()).group(1))
+
+
+def check_search(pinas, config, work):
+    folder = os.path.join(work, "search")
+    shutil.rmtree(folder, ignore_errors=True)
+    started = time.time()
+    run = subprocess.run([pinas, "search", "--config", config, "--out", folder], capture_output=True, text=True)
+    if run.returncode != 0:
+        fail("search exited with %d: %s" % (run.returncode, run.stderr))
+    epochs = [EPOCH_LINE.match(line) for line in run.stdout.splitlines()]
+    epochs = [m for m in epochs if m]
+    if not epochs:
+        fail("no supernet progress lines in:\n" + run.stdout)
+    total = int(epochs[0].group(2))
+    if [int(m.group(1)) for m in epochs] != list(range(1, total + 1)):
+        fail("expected one progress line per supernet epoch 1..%d:\n%s" % (total, run.stdout))
+    accuracies = [float(m.group(3)) for m in epochs]
+    if not max(accuracies[1:]) > accuracies[0]:
+        fail("the supernet's validation accuracy did not rise: %s" % accuracies)
+    budget = budget_of(config)
+    if any(int(m.group(4)) > budget for m in epochs):
+        fail("a budget-fitted network is over the budget of %d ReLUs" % budget)
+    trials, cells = store_rows(folder)
+    if len(trials) != 1 or trials[0][2] != "complete" or not trials[0][1].startswith("sphynx:"):
+        fail("expected one complete sphynx trial, got %s" % (trials,))
+    if trials[0][3] > budget or trials[0][3] <= budget // 2:
+        fail("the derived network has %d ReLUs for a budget of %d" % (trials[0][3], budget))
+    if len(cells) != 1:
+        fail("the store does not record the derived cells")
+    status = subprocess.run([pinas, "status", folder], capture_output=True, text=True, check=True).stdout
+    if "trained 1 of 1 trials" not in status:
+        fail("pinas status does not report the derived trial:\n" + status)
+    top = subprocess.run([pinas, "top", folder, "--k", "1"], capture_output=True, text=True, check=True).stdout
+    if trials[0][1] not in top:
+        fail("pinas top does not show the derived trial:\n" + top)
+    print("OK: %d supernet epochs in %.1f s, val acc %s, derived %s with %d ReLUs, retrained val %.4f" %
+          (total, time.time() - started, " ".join("%.3f" % a for a in accuracies), trials[0][1], trials[0][3], trials[0][4]))
+
+
+def check_resume(pinas, config, work, kills, seed):
+    generator = random.Random(seed)
+    reference = os.path.join(work, "reference")
+    shutil.rmtree(reference, ignore_errors=True)
+    started = time.time()
+    subprocess.run([pinas, "search", "--config", config, "--out", reference], check=True, stdout=subprocess.DEVNULL)
+    duration = time.time() - started
+    expected = store_rows(reference)
+    print("uninterrupted run: %.1f s" % duration)
+
+    folder = os.path.join(work, "killed")
+    shutil.rmtree(folder, ignore_errors=True)
+    command = [pinas, "search", "--config", config, "--out", folder]
+    interrupted = 0
+    for attempt in range(kills):
+        # A random moment of the whole run: the supernet phase, the retraining
+        # or the bookkeeping in between; a resumed run starts later each time.
+        delay = generator.uniform(0.3, duration * 0.9)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            process.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            interrupted += 1
+        stderr = process.stderr.read().decode()
+        process.stderr.close()
+        if process.returncode not in (0, -signal.SIGKILL):
+            fail("search exited with %d: %s" % (process.returncode, stderr))
+        if os.path.exists(os.path.join(folder, "trials.db")):
+            command = [pinas, "search", "--resume", folder]
+        checkpoint = os.path.join(folder, "supernet", "darts.pt")
+        print("kill %d after %.1f s: %s" % (attempt, delay,
+                                             "supernet checkpoint present" if os.path.exists(checkpoint) else "no checkpoint yet"))
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    if interrupted < max(1, kills - 1):
+        fail("only %d of %d runs were interrupted" % (interrupted, kills))
+    got = store_rows(folder)
+    if got != expected:
+        fail("after %d kills the store differs from the uninterrupted run:\n%s\n%s" % (interrupted, got, expected))
+    print("OK: %d kills, same derived cells and trial as the uninterrupted run: %s" % (interrupted, got[0][0][1]))
+
+
+def main():
+    pinas, config, work, mode = sys.argv[1:5]
+    os.makedirs(work, exist_ok=True)
+    if mode == "search":
+        check_search(pinas, config, work)
+    else:
+        kills = int(sys.argv[5]) if len(sys.argv) > 5 else 4
+        seed = int(sys.argv[6]) if len(sys.argv) > 6 else 1
+        check_resume(pinas, config, work, kills, seed)
+
+
+if __name__ == "__main__":
+    main()
