@@ -1,7 +1,12 @@
 // `pinas search`: run or resume an architecture search (nas/controller/).
 #include <iostream>
 
+#ifdef PINAS_NAS_MPI
+#include <mpi.h>
+#endif
+
 #include "nas/cli/command_registry.h"
+#include "nas/cluster/cluster_error.h"
 #include "nas/controller/experiment_runner.h"
 
 namespace {
@@ -26,7 +31,18 @@ pinas::cli::CommandRegistration search_commands("search", [](CLI::App& app) {
     if (!config->empty()) request->config = *config;
     if (!out->empty()) request->out = *out;
     if (!resume->empty()) request->resume = *resume;
-    pinas::nas::run_search(*request, std::cout);
+    try {
+      pinas::nas::run_search(*request, std::cout);
+    } catch (const pinas::nas::ClusterError& error) {
+      if (!error.other_ranks_stranded()) throw;
+      // The other ranks may wait for this one forever: the CLI, not the
+      // library, ends the whole MPI job once the error is printed.
+      std::cerr << "pinas: error: " << error.what() << std::endl;
+#ifdef PINAS_NAS_MPI
+      MPI_Abort(MPI_COMM_WORLD, 2);  // does not return
+#endif
+      throw;
+    }
   });
 });
 

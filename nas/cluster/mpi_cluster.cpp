@@ -1,8 +1,11 @@
 #include "nas/cluster/mpi_cluster.h"
 
+#include <climits>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "nas/cluster/cluster_error.h"
+#include "nas/cluster/detail/mpi_transport.h"
 #include "proto/error.h"
 
 #ifdef PINAS_NAS_MPI
@@ -20,7 +23,8 @@ nlohmann::json job_to_json(const TrainingJob& job) {
   return {{"trial", job.trial},
           {"decisions", job.decisions},
           {"genotype", job.genotype},
-          {"genotype_proto", nlohmann::json::binary(std::vector<std::uint8_t>(job.genotype_proto.begin(), job.genotype_proto.end()))},
+          {"genotype_proto", nlohmann::json::binary(std::vector<std::uint8_t>(
+                                 job.genotype_proto.begin(), job.genotype_proto.end()))},
           {"start_epoch", job.start_epoch},
           {"end_epoch", job.end_epoch},
           {"final_rung", job.final_rung},
@@ -47,8 +51,12 @@ nlohmann::json outcome_to_json(const JobOutcome& outcome) {
   nlohmann::json epochs = nlohmann::json::array();
   for (const EpochReport& e : outcome.epochs)
     epochs.push_back({e.epoch, e.train_loss, e.train_accuracy, e.val_accuracy, e.seconds});
-  nlohmann::json value = {{"trial", outcome.trial}, {"ok", outcome.ok}, {"failure_reason", outcome.failure_reason},
-                          {"epochs", epochs}, {"seconds", outcome.seconds}, {"model_path", outcome.model_path},
+  nlohmann::json value = {{"trial", outcome.trial},
+                          {"ok", outcome.ok},
+                          {"failure_reason", outcome.failure_reason},
+                          {"epochs", epochs},
+                          {"seconds", outcome.seconds},
+                          {"model_path", outcome.model_path},
                           {"worker", outcome.worker}};
   if (outcome.test_accuracy) value["test_accuracy"] = *outcome.test_accuracy;
   return value;
@@ -60,30 +68,15 @@ JobOutcome outcome_from_json(const nlohmann::json& value) {
   outcome.ok = value.at("ok").get<bool>();
   outcome.failure_reason = value.at("failure_reason").get<std::string>();
   for (const auto& e : value.at("epochs"))
-    outcome.epochs.push_back({e[0].get<int>(), e[1].get<double>(), e[2].get<double>(), e[3].get<double>(), e[4].get<double>()});
+    outcome.epochs.push_back({e[0].get<int>(), e[1].get<double>(), e[2].get<double>(),
+                              e[3].get<double>(), e[4].get<double>()});
   outcome.seconds = value.at("seconds").get<double>();
   outcome.model_path = value.at("model_path").get<std::string>();
   outcome.worker = value.at("worker").get<std::string>();
-  if (value.contains("test_accuracy")) outcome.test_accuracy = value.at("test_accuracy").get<double>();
+  if (value.contains("test_accuracy"))
+    outcome.test_accuracy = value.at("test_accuracy").get<double>();
   return outcome;
 }
-
-#ifdef PINAS_NAS_MPI
-void send_bytes(const std::vector<std::uint8_t>& bytes, int destination, int tag) {
-  MPI_Send(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, destination, tag, MPI_COMM_WORLD);
-}
-
-// Receives one message; returns (bytes, source, tag).
-std::tuple<std::vector<std::uint8_t>, int, int> receive_bytes(int source, int tag) {
-  MPI_Status status;
-  MPI_Probe(source, tag, MPI_COMM_WORLD, &status);
-  int count = 0;
-  MPI_Get_count(&status, MPI_BYTE, &count);
-  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(count));
-  MPI_Recv(bytes.data(), count, MPI_BYTE, status.MPI_SOURCE, status.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-  return {std::move(bytes), status.MPI_SOURCE, status.MPI_TAG};
-}
-#endif
 
 }  // namespace
 
@@ -95,26 +88,40 @@ bool launched_under_mpi() {
 
 #ifdef PINAS_NAS_MPI
 
+using detail::check_mpi;
+using detail::receive_bytes;
+using detail::send_bytes;
+
 MpiSession::MpiSession() {
   int provided = 0;
-  MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
-  MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  check_mpi(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+  // From here on MPI reports failures as codes (checked, thrown as
+  // ClusterError) instead of aborting the process from inside the library.
+  check_mpi(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler");
+  check_mpi(MPI_Comm_rank(MPI_COMM_WORLD, &rank_), "MPI_Comm_rank");
+  check_mpi(MPI_Comm_size(MPI_COMM_WORLD, &size_), "MPI_Comm_size");
 }
 
-MpiSession::~MpiSession() { MPI_Finalize(); }
+MpiSession::~MpiSession() {
+  if (!abandoned_) MPI_Finalize();
+}
 
 std::string MpiSession::broadcast(const std::string& text) const {
   long long length = static_cast<long long>(text.size());
-  MPI_Bcast(&length, 1, MPI_LONG_LONG, 0, MPI_COMM_WORLD);
+  if (rank_ == 0 && text.size() > static_cast<std::size_t>(INT_MAX)) {
+    throw ClusterError("broadcast from rank 0: " + std::to_string(text.size()) +
+                       " bytes, over 2^31 - 1");
+  }
+  check_mpi(MPI_Bcast(&length, 1, MPI_LONG_LONG, 0, MPI_COMM_WORLD),
+            "MPI_Bcast of a length from rank 0");
+  if (length < 0 || length > INT_MAX) {
+    throw ClusterError("MPI_Bcast from rank 0: length " + std::to_string(length) +
+                       " out of 0..2^31 - 1");
+  }
   std::string buffer = rank_ == 0 ? text : std::string(static_cast<std::size_t>(length), '\0');
-  MPI_Bcast(buffer.data(), static_cast<int>(length), MPI_CHAR, 0, MPI_COMM_WORLD);
+  check_mpi(MPI_Bcast(buffer.data(), static_cast<int>(length), MPI_CHAR, 0, MPI_COMM_WORLD),
+            "MPI_Bcast of " + std::to_string(length) + " bytes from rank 0");
   return buffer;
-}
-
-void MpiSession::abort(int code) const {
-  MPI_Abort(MPI_COMM_WORLD, code);
-  std::abort();  // MPI_Abort does not return; this only satisfies [[noreturn]]
 }
 
 MpiExecutor::MpiExecutor(const MpiSession& session) {
@@ -164,15 +171,24 @@ void run_worker(Evaluator& evaluator) {
 
 #else
 
-MpiSession::MpiSession() { throw Error("this pinas was built without MPI"); }
+MpiSession::MpiSession() {
+  throw Error("this pinas was built without MPI");
+}
 MpiSession::~MpiSession() = default;
-std::string MpiSession::broadcast(const std::string& text) const { return text; }
-void MpiSession::abort(int) const { std::abort(); }
+std::string MpiSession::broadcast(const std::string& text) const {
+  return text;
+}
 MpiExecutor::MpiExecutor(const MpiSession&) {}
-void MpiExecutor::submit(TrainingJob) { throw Error("this pinas was built without MPI"); }
-std::vector<JobOutcome> MpiExecutor::wait() { throw Error("this pinas was built without MPI"); }
+void MpiExecutor::submit(TrainingJob) {
+  throw Error("this pinas was built without MPI");
+}
+std::vector<JobOutcome> MpiExecutor::wait() {
+  throw Error("this pinas was built without MPI");
+}
 void MpiExecutor::stop_workers() {}
-void run_worker(Evaluator&) { throw Error("this pinas was built without MPI"); }
+void run_worker(Evaluator&) {
+  throw Error("this pinas was built without MPI");
+}
 
 #endif
 

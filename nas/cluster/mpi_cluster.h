@@ -12,8 +12,10 @@ namespace pinas::nas {
 // embedded default never initializes it.
 bool launched_under_mpi();
 
-// MPI_Init on construction and MPI_Finalize on destruction. Throws Error if
-// pinas was built without MPI. One per process.
+// MPI_Init on construction (and MPI_ERRORS_RETURN on MPI_COMM_WORLD, so
+// every failed MPI call becomes a ClusterError naming the call) and
+// MPI_Finalize on destruction unless abandon() was called.
+// Throws Error if pinas was built without MPI. One per process.
 class MpiSession {
  public:
   MpiSession();
@@ -22,18 +24,24 @@ class MpiSession {
   MpiSession& operator=(const MpiSession&) = delete;
   int rank() const { return rank_; }
   int size() const { return size_; }
-  // Rank 0's `text` on every rank.
+  // Rank 0's `text` on every rank. Throws ClusterError.
   std::string broadcast(const std::string& text) const;
-  // Ends every rank (a rank-0 failure must not leave workers waiting).
-  [[noreturn]] void abort(int code) const;
+  // The ranks are out of step (a failed MPI call, or rank 0 failing while
+  // workers are mid-job): the destructor skips MPI_Finalize, which could
+  // wait forever for ranks that never reach it. Call it before letting a
+  // ClusterError with other_ranks_stranded() leave; the CLI then ends the
+  // job (MPI_Abort). Library code never ends the process.
+  void abandon() { abandoned_ = true; }
 
  private:
   int rank_ = 0;
   int size_ = 1;
+  bool abandoned_ = false;
 };
 
 // Rank 0's executor: one job at a time per worker rank (ranks 1..size-1).
-// A worker's failed job comes back as a failed outcome. Not thread-safe.
+// A worker's failed job comes back as a failed outcome; MPI failures throw
+// ClusterError. Not thread-safe.
 class MpiExecutor : public Executor {
  public:
   explicit MpiExecutor(const MpiSession& session);
@@ -52,7 +60,7 @@ class MpiExecutor : public Executor {
 
 // A worker rank's loop: receive a job from rank 0, evaluate it, send the
 // outcome; returns when rank 0 says stop. Evaluator errors become failed
-// outcomes, never a dead rank.
+// outcomes, never a dead rank; MPI failures throw ClusterError.
 void run_worker(Evaluator& evaluator);
 
 }  // namespace pinas::nas

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "nas/cluster/cluster_error.h"
 #include "nas/cluster/mpi_cluster.h"
 #include "nas/config/experiment_config.h"
 #include "nas/controller/search_controller.h"
@@ -145,21 +146,9 @@ void search_as_controller(const Experiment& experiment, Executor& executor, std:
   log.flush();
 }
 
-}  // namespace
-
-void run_search(const SearchRequest& request, std::ostream& log) {
-  if (!launched_under_mpi()) {
-    Experiment experiment = prepare(request);
-    auto space = make_candidate_space(experiment.config);
-    auto evaluator = make_evaluator(experiment.config, *space, experiment.config.parallelism());
-    BatchExecutor executor(*evaluator, experiment.config.parallelism());
-    log << fmt::format("pinas search: {} in {} (embedded, {} at once)\n", experiment.config.name(),
-                       experiment.folder.string(), experiment.config.parallelism());
-    search_as_controller(experiment, executor, log);
-    return;
-  }
-
-  MpiSession session;
+// One rank of an MPI search: rank 0 controls, the others train. Throws
+// ClusterError when the ranks are left out of step.
+void run_mpi_rank(MpiSession& session, const SearchRequest& request, std::ostream& log) {
   if (session.rank() == 0) {
     Experiment experiment;
     std::string message;
@@ -186,10 +175,9 @@ void run_search(const SearchRequest& request, std::ostream& log) {
     try {
       search_as_controller(experiment, executor, log);
     } catch (const std::exception& error) {
-      // Workers may be mid-job; only an abort ends them reliably.
-      log << "pinas: error: " << error.what() << "\n";
-      log.flush();
-      session.abort(2);
+      // Workers may be mid-job and never hear from rank 0 again: the CLI
+      // prints this and ends the job.
+      throw ClusterError(error.what());
     }
     executor.stop_workers();
     return;
@@ -197,13 +185,43 @@ void run_search(const SearchRequest& request, std::ostream& log) {
 
   std::string message = session.broadcast("");
   if (message.empty()) return;  // rank 0 refused the request and reports why
-  auto value = nlohmann::json::parse(message);
-  auto config =
-      parse_experiment_config(value.at("config").get<std::string>(), "config from rank 0");
-  auto space = make_candidate_space(config);
-  // One candidate per worker rank; on a GPU node the trainer picks the device.
-  auto evaluator = make_evaluator(config, *space, 1, config.training().threads_per_trial());
-  run_worker(*evaluator);
+  try {
+    auto value = nlohmann::json::parse(message);
+    auto config =
+        parse_experiment_config(value.at("config").get<std::string>(), "config from rank 0");
+    auto space = make_candidate_space(config);
+    // One candidate per worker rank; on a GPU node the trainer picks the device.
+    auto evaluator = make_evaluator(config, *space, 1, config.training().threads_per_trial());
+    run_worker(*evaluator);
+  } catch (const ClusterError&) {
+    throw;
+  } catch (const std::exception& error) {
+    // Rank 0 counts on this rank for jobs: the job must end.
+    throw ClusterError(fmt::format("rank {}: {}", session.rank(), error.what()));
+  }
+}
+
+}  // namespace
+
+void run_search(const SearchRequest& request, std::ostream& log) {
+  if (!launched_under_mpi()) {
+    Experiment experiment = prepare(request);
+    auto space = make_candidate_space(experiment.config);
+    auto evaluator = make_evaluator(experiment.config, *space, experiment.config.parallelism());
+    BatchExecutor executor(*evaluator, experiment.config.parallelism());
+    log << fmt::format("pinas search: {} in {} (embedded, {} at once)\n", experiment.config.name(),
+                       experiment.folder.string(), experiment.config.parallelism());
+    search_as_controller(experiment, executor, log);
+    return;
+  }
+
+  MpiSession session;
+  try {
+    run_mpi_rank(session, request, log);
+  } catch (const ClusterError& error) {
+    if (error.other_ranks_stranded()) session.abandon();
+    throw;
+  }
 }
 
 }  // namespace pinas::nas

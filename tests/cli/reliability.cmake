@@ -41,3 +41,12 @@ add_test(NAME cli_idx_input_dimensions_wrap
 set_tests_properties(cli_idx_input_dimensions_wrap PROPERTIES FIXTURES_REQUIRED pi_model TIMEOUT 30
                      PASS_REGULAR_EXPRESSION
                      "^pinas: error: IDX file [^\n]*wrapped.idx: dimensions 4 x 2147483648 x 2147483648 multiply past 2\\^64[^\n]*\nstatus=2\n$")
+
+# Library code never ends the process (abort, exit, _Exit, quick_exit): it
+# throws pinas::Error and the CLI's main decides. A found call is printed and
+# fails the test.
+add_test(NAME cli_library_never_exits
+         COMMAND sh -c "cd \"$0\" && ! grep -rnE '(^|[^A-Za-z0-9_.>])(std::)?(abort|exit|_Exit|quick_exit)[[:space:]]*\\(' \
+proto search_spaces crypto cost_models train nas --include=*.cpp --include=*.h --include=*.cc | grep -v '^nas/cli/main.cpp:'"
+                 ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli_library_never_exits PROPERTIES TIMEOUT 30)
