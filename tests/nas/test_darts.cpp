@@ -4,6 +4,8 @@
 // and strategy interfaces (state round trip).
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "nas/config/experiment_config.h"
 #include "nas/strategies/darts_options.h"
 #include "nas/strategies/darts_search_driver.h"
@@ -86,6 +88,15 @@ TEST(DartsConfig, RefusesWhatCannotRun) {
   EXPECT_EQ(
       with("kind: DARTS", "kind: DARTS darts { order: DARTS_FIRST_ORDER final_cells: [5, 8] }"),
       "");
+}
+
+TEST(DartsConfig, ShippedConfigsParse) {
+  for (const char* name : {"experiments/darts_fashion_mnist/search.textproto",
+                           "experiments/darts_cifar10/search.textproto",
+                           "tests/nas/cli/darts_fashion_mnist.textproto"}) {
+    std::filesystem::path path = std::filesystem::path(PINAS_SOURCE_DIR) / name;
+    EXPECT_NO_THROW(load_experiment_config(path)) << path;
+  }
 }
 
 TEST(DartsConfig, DefaultFinalReductionsArePublishedOrThirds) {
