@@ -121,10 +121,22 @@ std::vector<LayerFeatures> extract_features(const spaces::Architecture& architec
       case OpType::Input:
         output_scale = f;
         break;
-      case OpType::ReLU:
+      case OpType::ReLU: {
+        // A mixed activation (mask and replacement): polynomial elements at
+        // scale 2s + f, as the runtime compiles it; a mask alone: replaced
+        // elements are identities, truncated with the ReLUs (exact mode).
         entry.relus = layer.relus;
+        const bool masked = !node.relu_mask.empty() && layer.relus < outputs;
+        if (masked && !node.replacement.empty()) {
+          if (2 * input_scale + f > limit) truncate_input();
+          entry.polynomial_elements = layer.polynomial_elements;
+          output_scale = 2 * input_scale + f;
+          break;
+        }
+        if (masked && !parameters.circa && input_scale > f) entry.truncations += outputs - layer.relus;
         output_scale = parameters.circa ? input_scale : f;
         break;
+      }
       case OpType::MaxPool:
         entry.comparisons = outputs * (static_cast<std::int64_t>(node.kernel) * node.kernel - 1);
         output_scale = f;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <initializer_list>
 
 namespace pinas::spaces {
@@ -68,6 +69,47 @@ void check_positive(const Node& node, const Shape& shape, std::string_view what)
   elements(node, shape);
 }
 
+// A RELU's mixed activation: checks the mask and replacement against the input
+// and counts ReLU and polynomial elements. Replaced elements of a channel whose
+// replacement is affine (c2 = 0) cost a local multiply only.
+void mixed_activation_cost(const Node& node, const Shape& in, LayerCost& cost) {
+  const std::int64_t total = elements(node, in);
+  if (!node.replacement.empty() &&
+      node.replacement.size() != static_cast<std::size_t>(multiply(node, {3, in.channels}))) {
+    fail(node, fmt::format("replacement has {} coefficients, expected 3 per channel ({})",
+                           node.replacement.size(), 3 * in.channels));
+  }
+  for (double coefficient : node.replacement) {
+    if (!std::isfinite(coefficient)) fail(node, "replacement coefficients must be finite");
+  }
+  if (node.relu_mask.empty()) {
+    cost.relus = total;
+    return;
+  }
+  if (node.relu_mask.size() != static_cast<std::size_t>(total)) {
+    fail(node, fmt::format("relu_mask has {} elements, expected {} for input {}", node.relu_mask.size(), total,
+                           in.to_string()));
+  }
+  const std::int64_t plane = in.height * in.width;
+  for (std::int64_t channel = 0; channel < in.channels; ++channel) {
+    const bool quadratic = node.replacement_coefficient(channel, 2) != 0.0;
+    const bool affine = quadratic || node.replacement_coefficient(channel, 1) != 1.0 ||
+                        node.replacement_coefficient(channel, 0) != 0.0;
+    for (std::int64_t i = channel * plane; i < (channel + 1) * plane; ++i) {
+      const std::uint8_t bit = node.relu_mask[static_cast<std::size_t>(i)];
+      if (bit > 1) fail(node, fmt::format("relu_mask element {} is {}, not 0 or 1", i, bit));
+      if (bit == 1) {
+        ++cost.relus;
+      } else if (quadratic) {
+        ++cost.polynomial_elements;
+        cost.macs += 2;
+      } else if (affine) {
+        cost.macs += 1;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 LayerCost node_cost(const Node& node, std::span<const Shape> inputs) {
@@ -93,6 +135,9 @@ LayerCost node_cost(const Node& node, std::span<const Shape> inputs) {
   }
   const Shape& in = inputs[0];
   check_positive(node, in, "input");
+  if (node.op != OpType::ReLU && (!node.relu_mask.empty() || !node.replacement.empty())) {
+    fail(node, "only a RELU node may carry relu_mask or replacement");
+  }
   switch (node.op) {
     case OpType::Conv: {
       const std::int64_t groups = node.effective_groups();
@@ -131,7 +176,7 @@ LayerCost node_cost(const Node& node, std::span<const Shape> inputs) {
       return cost;
     case OpType::ReLU:
       cost.output = in;
-      cost.relus = elements(node, in);
+      mixed_activation_cost(node, in, cost);
       return cost;
     case OpType::Polynomial:
       if (node.coefficients.empty()) fail(node, "needs at least one coefficient");
@@ -213,6 +258,7 @@ CostReport analyze(const Architecture& architecture) {
     cost.node = id;
     report.shapes[id] = cost.output;
     report.relus = add(node, report.relus, cost.relus);
+    report.polynomial_elements = add(node, report.polynomial_elements, cost.polynomial_elements);
     report.macs = add(node, report.macs, cost.macs);
     report.params = add(node, report.params, cost.params);
     report.layers.push_back(std::move(cost));

@@ -9,8 +9,11 @@
 
 namespace pinas::spaces {
 
-// The cost of one node. ReLUs: the elements passing through a RELU node (0
-// for every other op). MACs: multiply-accumulates of CONV, SEPARABLE_CONV
+// The cost of one node. ReLUs: the elements passing through a RELU node whose
+// relu_mask is 1 (all of them without a mask; 0 for every other op).
+// Polynomial elements: a RELU's replaced elements whose channel has a nonzero x²
+// coefficient (they need an interactive product in private inference; identity
+// and affine replacements are local). MACs: multiply-accumulates of CONV, SEPARABLE_CONV
 // (depthwise + pointwise), LINEAR, and POLYNOMIAL (degree per element, by
 // Horner); 0 elsewhere (BATCH_NORM is foldable into the preceding conv;
 // pools, ADD and CONCAT multiply nothing). Params: trainable parameters
@@ -21,6 +24,7 @@ struct LayerCost {
   OpType op = OpType::Unknown;
   Shape output;
   std::int64_t relus = 0;
+  std::int64_t polynomial_elements = 0;
   std::int64_t macs = 0;
   std::int64_t params = 0;
 };
@@ -38,6 +42,7 @@ struct CostTotals {
 struct CostReport {
   std::vector<LayerCost> layers;  // one per node, in topological order
   std::int64_t relus = 0;
+  std::int64_t polynomial_elements = 0;
   std::int64_t macs = 0;
   std::int64_t params = 0;
   Shape output;                   // the OUTPUT node's shape

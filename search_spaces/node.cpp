@@ -43,6 +43,8 @@ pb::Node Node::to_proto(const std::vector<std::string>& inputs) const {
   proto.set_bias(bias);
   for (double coefficient : coefficients) proto.add_coefficients(coefficient);
   if (op == OpType::Input || input_shape != Shape{}) *proto.mutable_input_shape() = input_shape.to_proto();
+  if (!relu_mask.empty()) proto.set_relu_mask(std::string(relu_mask.begin(), relu_mask.end()));
+  for (double coefficient : replacement) proto.add_replacement(coefficient);
   return proto;
 }
 
@@ -59,6 +61,8 @@ Node Node::from_proto(const pb::Node& proto) {
   node.bias = proto.bias();
   node.coefficients.assign(proto.coefficients().begin(), proto.coefficients().end());
   if (proto.has_input_shape()) node.input_shape = Shape::from_proto(proto.input_shape());
+  node.relu_mask.assign(proto.relu_mask().begin(), proto.relu_mask().end());
+  node.replacement.assign(proto.replacement().begin(), proto.replacement().end());
   return node;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -70,10 +71,24 @@ struct Node {
   bool bias = false;              // Conv, SeparableConv (pointwise part), Linear
   std::vector<double> coefficients;  // Polynomial, lowest degree first
   Shape input_shape;              // Input
+  // ReLU only (proto/architecture.proto): per element of the C×H×W input, 1 =
+  // ReLU, 0 = replaced; empty = all ReLUs. `replacement` holds c0, c1, c2 per
+  // channel for the replaced elements (empty = identity).
+  std::vector<std::uint8_t> relu_mask;
+  std::vector<double> replacement;
 
   std::int32_t effective_stride() const { return stride == 0 ? 1 : stride; }
   std::int32_t effective_dilation() const { return dilation == 0 ? 1 : dilation; }
   std::int32_t effective_groups() const { return groups == 0 ? 1 : groups; }
+
+  // ReLU only: whether element `index` (row-major in C×H×W) is a ReLU, and the
+  // replacement's coefficient of x^degree for channel `channel` (0 for
+  // identity: c1 = 1, c0 = c2 = 0). Require index/channel within the shape.
+  bool is_relu_element(std::size_t index) const { return relu_mask.empty() || relu_mask[index] != 0; }
+  double replacement_coefficient(std::int64_t channel, int degree) const {
+    if (replacement.empty()) return degree == 1 ? 1.0 : 0.0;
+    return replacement[static_cast<std::size_t>(3 * channel + degree)];
+  }
 
   bool operator==(const Node&) const = default;
 

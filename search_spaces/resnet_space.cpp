@@ -113,6 +113,10 @@ void ResNetSpace::check(const pb::Genotype& genotype) const {
   if (!(scale > 0 && scale <= kMaxScale)) {
     throw SpaceError(fmt::format("resnet: channel_scale must be in (0, {}], is {}", kMaxScale, scale));
   }
+  if (!pb::ResNetResolutionReduction_IsValid(resnet.resolution_reduction()) ||
+      !pb::ResNetThinnedRelu_IsValid(resnet.thinned_relu())) {
+    throw SpaceError("resnet: resolution_reduction or thinned_relu: unknown value");
+  }
   if (divisor_of(resnet) < 1 || divisor_of(resnet) > kMaxDivisor) {
     throw SpaceError(fmt::format("resnet: resolution_divisor must be in [1, {}], is {}", kMaxDivisor,
                                  resnet.resolution_divisor()));
@@ -163,10 +167,14 @@ pb::Genotype ResNetSpace::mutate(const pb::Genotype& genotype, std::mt19937_64& 
 std::string ResNetSpace::describe(const pb::Genotype& genotype) const {
   check(genotype);
   const auto& resnet = genotype.resnet();
-  return fmt::format("{}-a{}-r{}-stem{}-cull{}-thin{}", kDepthNames[resnet.depth()], scale_of(resnet),
-                     divisor_of(resnet), resnet.stem_relu_off() ? 0 : 1,
+  // "s" after the divisor: a strided stem; "p" after the thinning bits: post-add
+  // ReLUs are thinned. Both absent for the defaults, so old strings keep their meaning.
+  return fmt::format("{}-a{}-r{}{}-stem{}-cull{}-thin{}{}", kDepthNames[resnet.depth()], scale_of(resnet),
+                     divisor_of(resnet), resnet.resolution_reduction() == pb::STRIDED_STEM ? "s" : "",
+                     resnet.stem_relu_off() ? 0 : 1,
                      bits(resnet.stage_culled(), static_cast<int>(blocks_per_stage(resnet.depth()).size())),
-                     bits(resnet.block_thinned(), total_blocks(resnet.depth())));
+                     bits(resnet.block_thinned(), total_blocks(resnet.depth())),
+                     resnet.thinned_relu() == pb::POST_ADD_RELU ? "p" : "");
 }
 
 pb::Genotype ResNetSpace::parse(std::string_view description) const {
@@ -174,7 +182,7 @@ pb::Genotype ResNetSpace::parse(std::string_view description) const {
   if (parts.size() != 6 || !parts[1].starts_with('a') || !parts[2].starts_with('r') ||
       !parts[3].starts_with("stem") || !parts[4].starts_with("cull") || !parts[5].starts_with("thin")) {
     throw SpaceError(fmt::format(
-        "resnet: '{}' is not of the form resnet<depth>-a<alpha>-r<divisor>-stem<0|1>-cull<bits>-thin<bits>", description));
+        "resnet: '{}' is not of the form resnet<depth>-a<alpha>-r<divisor>[s]-stem<0|1>-cull<bits>-thin<bits>[p]", description));
   }
   const auto depth = std::find(kDepthNames.begin(), kDepthNames.end(), parts[0]);
   if (depth == kDepthNames.end()) {
@@ -190,11 +198,21 @@ pb::Genotype ResNetSpace::parse(std::string_view description) const {
     throw SpaceError(fmt::format("resnet: alpha '{}' is not a number", alpha));
   }
   resnet.set_channel_scale(scale);
-  resnet.set_resolution_divisor(static_cast<int>(std::min<std::int64_t>(detail::parse_integer(parts[2].substr(1), "resnet: r"), kMaxDivisor + 1)));
+  std::string_view divisor = parts[2].substr(1);
+  if (divisor.ends_with('s')) {
+    resnet.set_resolution_reduction(pb::STRIDED_STEM);
+    divisor.remove_suffix(1);
+  }
+  resnet.set_resolution_divisor(static_cast<int>(std::min<std::int64_t>(detail::parse_integer(divisor, "resnet: r"), kMaxDivisor + 1)));
+  std::string_view thinning = parts[5].substr(4);
+  if (thinning.ends_with('p')) {
+    resnet.set_thinned_relu(pb::POST_ADD_RELU);
+    thinning.remove_suffix(1);
+  }
   const auto stem = parts[3].substr(4);
   if (stem != "0" && stem != "1") throw SpaceError(fmt::format("resnet: stem must be 0 or 1, is '{}'", stem));
   resnet.set_stem_relu_off(stem == "0");
-  for (auto [text, add] : {std::pair{parts[4].substr(4), 0}, std::pair{parts[5].substr(4), 1}}) {
+  for (auto [text, add] : {std::pair{parts[4].substr(4), 0}, std::pair{thinning, 1}}) {
     for (char bit : text) {
       if (bit != '0' && bit != '1') throw SpaceError(fmt::format("resnet: '{}' is not a bit string", text));
       if (add == 0) resnet.add_stage_culled(bit == '1');
@@ -212,11 +230,12 @@ void ResNetSpace::emit(const pb::Genotype& genotype, Shape input, std::int64_t n
   const int divisor = divisor_of(resnet);
   const auto widths = stage_widths(resnet.depth());
   const auto blocks = blocks_per_stage(resnet.depth());
+  const bool strided_stem = resnet.resolution_reduction() == pb::STRIDED_STEM;
   Tensor x = builder.input(input);
-  if (divisor > 1) x = builder.avg_pool(x, divisor, divisor, 0, "downscale");
+  if (divisor > 1 && !strided_stem) x = builder.avg_pool(x, divisor, divisor, 0, "downscale");
   {
     auto scope = builder.scope("stem");
-    x = builder.conv_bn(x, scaled(widths[0], scale), 3, 1, 1);
+    x = builder.conv_bn(x, scaled(widths[0], scale), 3, strided_stem ? divisor : 1, 1);
     if (!resnet.stem_relu_off()) x = builder.relu(x);
   }
   int block_index = 0;
@@ -227,9 +246,11 @@ void ResNetSpace::emit(const pb::Genotype& genotype, Shape input, std::int64_t n
     for (int b = 0; b < blocks[stage]; ++b, ++block_index) {
       auto scope = builder.scope("block", b);
       const bool thinned = resnet.block_thinned_size() != 0 && resnet.block_thinned(block_index);
+      const bool thin_first = thinned && resnet.thinned_relu() == pb::FIRST_RELU;
+      const bool thin_post_add = thinned && resnet.thinned_relu() == pb::POST_ADD_RELU;
       const int stride = stage > 0 && b == 0 ? 2 : 1;
       Tensor y = builder.conv_bn(x, width, 3, stride, 1, 1, "conv1");
-      if (!culled && !thinned) y = builder.relu(y, "relu1");
+      if (!culled && !thin_first) y = builder.relu(y, "relu1");
       y = builder.conv_bn(y, width, 3, 1, 1, 1, "conv2");
       Tensor shortcut = x;
       if (stride != 1 || x.shape.channels != width) {
@@ -237,7 +258,7 @@ void ResNetSpace::emit(const pb::Genotype& genotype, Shape input, std::int64_t n
       }
       const std::array<Tensor, 2> terms{y, shortcut};
       x = builder.add(terms);
-      if (!culled) x = builder.relu(x, "relu2");
+      if (!culled && !thin_post_add) x = builder.relu(x, "relu2");
     }
   }
   detail::classifier_head(builder, x, num_classes);

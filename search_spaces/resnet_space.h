@@ -10,15 +10,19 @@ namespace pinas::spaces {
 //             start with a stride-2 block (shortcut conv1x1/2 -> BN).
 //   alpha:    channel scale, every width is max(1, round(width * alpha)).
 //   rho:      1 / resolution_divisor: the input is average-pooled by the
-//             divisor before the stem.
+//             divisor before the stem, or (resolution_reduction STRIDED_STEM,
+//             DeepReDuce's released models) the stem conv has that stride.
 //   stem:     conv3x3 -> BN -> ReLU (the ReLU can be switched off).
 //   block:    conv3x3 -> BN -> ReLU -> conv3x3 -> BN, + shortcut -> ReLU.
-//             Thinning removes the first ReLU of the block; culling a stage
-//             removes both ReLUs of every block in it.
+//             Thinning removes the first ReLU of the block (or, with
+//             thinned_relu POST_ADD_RELU as DeepReDuce released it, the ReLU
+//             after the add); culling a stage removes both ReLUs of every
+//             block in it.
 //   head:     global average pool -> linear.
 // Sampling draws the depth, alpha in {0.25, 0.5, 1, 2}, the divisor in
 // {1, 2}, and every on/off knob uniformly. Readable form:
-// "resnet18-a1-r1-stem1-cull0000-thin00000000" (bits in stage/block order).
+// "resnet18-a1-r1-stem1-cull0000-thin00000000" (bits in stage/block order);
+// "r2s" marks a strided stem and a trailing "p" post-add thinning.
 class ResNetSpace final : public SearchSpace {
  public:
   std::string name() const override { return "resnet"; }

@@ -35,7 +35,8 @@ json info_to_json(const CheckpointInfo& info) {
           {"normalization_mean", info.normalization_mean},
           {"normalization_std", info.normalization_std},
           {"batch_norm_epsilon", info.batch_norm_epsilon},
-          {"test_accuracy", std::isfinite(info.test_accuracy) ? json(info.test_accuracy) : json(nullptr)}};
+          {"test_accuracy", std::isfinite(info.test_accuracy) ? json(info.test_accuracy) : json(nullptr)},
+          {"extra_state", info.extra_state}};
 }
 
 CheckpointInfo info_from_json(const json& document) {
@@ -51,6 +52,7 @@ CheckpointInfo info_from_json(const json& document) {
   info.batch_norm_epsilon = document.at("batch_norm_epsilon").get<double>();
   const auto& test = document.at("test_accuracy");
   info.test_accuracy = test.is_null() ? std::nan("") : test.get<double>();
+  if (document.contains("extra_state")) info.extra_state = document.at("extra_state").get<std::string>();
   return info;
 }
 

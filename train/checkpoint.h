@@ -38,6 +38,9 @@ struct CheckpointInfo {
   // The trainer's random generator (torch::Generator::get_state()), restored
   // on resume. Undefined when the run has none.
   torch::Tensor generator_state;
+  // The caller's own resumable state (a reduction's phase, λ...), saved
+  // atomically with the weights; opaque here. Empty when there is none.
+  std::string extra_state;
 };
 
 // The checkpoint file: a LibTorch archive holding the network's parameters

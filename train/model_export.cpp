@@ -35,11 +35,19 @@ torch::Tensor from_proto_tensor(const pb::Tensor& proto, const std::string& wher
 
 }  // namespace
 
+bool is_exported_role(const std::string& role) {
+  return role != "mask" && role != "replacement" && !role.starts_with("snl_") && !role.starts_with("autorep_") &&
+         !role.starts_with("dapa_");
+}
+
 pb::Model export_model(NetworkImpl& network, const CheckpointInfo& info) {
   pb::Model model;
-  *model.mutable_architecture() = network.architecture().to_proto();
+  // Masks and replacement polynomials are part of the architecture (what the
+  // client may know), not tensors; reduction relaxations are not exported.
+  *model.mutable_architecture() = network.current_architecture().to_proto();
   std::map<std::string, pb::NodeParameters*> by_node;
   for (const NodeTensor& item : network.node_tensors()) {
+    if (!is_exported_role(item.role)) continue;
     auto& parameters = by_node[item.node];
     if (!parameters) {
       parameters = model.add_parameters();
@@ -80,10 +88,10 @@ Network import_model(const pb::Model& model) {
                                 from_proto_tensor(tensor, "node '" + parameters.node() + "' tensor '" + role + "'"));
     }
   }
-  // Optional roles: a mask (absent = all ReLUs) and polynomial coefficients
-  // (absent = the IR's). Every other tensor must be in the file.
+  // Optional roles: a mask tensor of older files (absent = the IR's), polynomial
+  // coefficients (absent = the IR's). Every other exported tensor must be in the file.
   for (const NodeTensor& expected : network->node_tensors()) {
-    if (expected.role == "mask" || expected.role == "coefficients") continue;
+    if (!is_exported_role(expected.role) || expected.role == "coefficients") continue;
     if (!loaded.count({expected.node, expected.role})) {
       throw Error("model: node '" + expected.node + "' lacks its tensor '" + expected.role + "'");
     }

@@ -11,10 +11,16 @@
 namespace pinas::train {
 
 // Converts between a trained Network and the model file's pb::Model: the
-// architecture, every node's tensors by role (batch norm kept as weight,
-// bias, running mean and variance, not folded; a RELU's "mask" only when one
-// is installed), the batch-norm epsilon, the input normalization and the
-// dataset metadata. Tensors are written as float32 on the CPU.
+// architecture with every RELU's current mask and replacement polynomial in its
+// IR node, every node's tensors by role (batch norm kept as weight, bias,
+// running mean and variance, not folded), the batch-norm epsilon, the input
+// normalization and the dataset metadata. Tensors are written as float32 on the
+// CPU. Older files whose masks are "mask" tensors still import.
+
+// Whether a node tensor's role goes into a model file: not the RELU's mask and
+// replacement (they are in the IR) nor a reduction's relaxation tensors
+// ("snl_*", "autorep_*", "dapa_*"). Thread-safe.
+bool is_exported_role(const std::string& role);
 
 // Builds the pb::Model of `network` with the metadata of `info`.
 // Not thread-safe for one network.

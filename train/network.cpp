@@ -6,6 +6,7 @@
 #include "search_spaces/errors.h"
 #include "train/detail/activation_layers.h"
 #include "train/detail/convolution_layers.h"
+#include "train/detail/mixed_activation_layer.h"
 
 namespace pinas::train {
 namespace {
@@ -61,9 +62,22 @@ NetworkImpl::NetworkImpl(const spaces::Architecture& architecture, uint64_t seed
             torch::nn::BatchNorm2dOptions(in_channels).eps(batch_norm_epsilon));
         step.layer = step.batch_norm;
         break;
-      case OpType::ReLU:
-        step.layer = std::make_shared<detail::MaskedReLULayerImpl>();
+      case OpType::ReLU: {
+        const spaces::Shape& in = input_shapes[0];
+        auto layer = std::make_shared<detail::MixedActivationLayerImpl>(in.channels, in.height, in.width);
+        if (!node.relu_mask.empty()) {
+          auto mask = torch::empty({in.channels, in.height, in.width}, torch::kFloat32);
+          std::copy(node.relu_mask.begin(), node.relu_mask.end(), mask.data_ptr<float>());
+          layer->set_mask(mask);
+        }
+        if (!node.replacement.empty()) {
+          auto coefficients = torch::empty({in.channels, 3}, torch::kFloat32);
+          std::copy(node.replacement.begin(), node.replacement.end(), coefficients.data_ptr<float>());
+          layer->set_replacement(coefficients);
+        }
+        step.layer = layer;
         break;
+      }
       case OpType::Polynomial:
         step.layer = std::make_shared<detail::PolynomialLayerImpl>(node.coefficients);
         break;
@@ -89,7 +103,7 @@ torch::Tensor NetworkImpl::run_step(const Step& step, const std::vector<torch::T
     case OpType::BatchNorm:
       return step.batch_norm->forward(in(0));
     case OpType::ReLU:
-      return static_cast<detail::MaskedReLULayerImpl&>(*step.layer).forward(in(0));
+      return static_cast<detail::MixedActivationLayerImpl&>(*step.layer).forward(in(0));
     case OpType::Polynomial:
       return static_cast<detail::PolynomialLayerImpl&>(*step.layer).forward(in(0));
     case OpType::Identity:
@@ -149,7 +163,8 @@ torch::Tensor NetworkImpl::forward(const torch::Tensor& input) {
 int64_t NetworkImpl::weight_count() const {
   int64_t count = 0;
   for (const Step& step : steps_) {
-    if (!step.layer || step.node.op == OpType::Polynomial) continue;
+    // Activations hold no IR weights (polynomial coefficients, masks, relaxations).
+    if (!step.layer || step.node.op == OpType::Polynomial || step.node.op == OpType::ReLU) continue;
     for (const auto& parameter : step.layer->parameters(/*recurse=*/false)) count += parameter.numel();
   }
   return count;
@@ -159,7 +174,7 @@ int64_t NetworkImpl::last_relus_per_example() const {
   int64_t count = 0;
   for (const Step& step : steps_) {
     if (step.node.op == OpType::ReLU) {
-      count += static_cast<const detail::MaskedReLULayerImpl&>(*step.layer).last_relus_per_example();
+      count += static_cast<const detail::MixedActivationLayerImpl&>(*step.layer).last_relus_per_example();
     }
   }
   return count;
@@ -182,7 +197,7 @@ void NetworkImpl::set_relu_mask(const std::string& node, const torch::Tensor& ma
     throw Error("node '" + node + "': ReLU mask of shape " + shape_text(mask.sizes()) + ", expected " +
                 shape.to_string());
   }
-  auto& relu = static_cast<detail::MaskedReLULayerImpl&>(*step.layer);
+  auto& relu = static_cast<detail::MixedActivationLayerImpl&>(*step.layer);
   try {
     auto device_mask = mask;
     if (mask.defined()) {
@@ -193,6 +208,40 @@ void NetworkImpl::set_relu_mask(const std::string& node, const torch::Tensor& ma
   } catch (const Error& error) {
     throw Error("node '" + node + "': " + error.what());
   }
+}
+
+std::vector<ActivationSite> NetworkImpl::activation_sites() {
+  std::vector<ActivationSite> sites;
+  for (const Step& step : steps_) {
+    if (step.node.op != OpType::ReLU) continue;
+    sites.push_back({step.node.name, cost_report_.shape(step.id),
+                     std::static_pointer_cast<detail::MixedActivationLayerImpl>(step.layer)});
+  }
+  return sites;
+}
+
+spaces::Architecture NetworkImpl::current_architecture() const {
+  spaces::Architecture architecture = architecture_;
+  for (const Step& step : steps_) {
+    if (step.node.op != OpType::ReLU) continue;
+    const auto& layer = static_cast<const detail::MixedActivationLayerImpl&>(*step.layer);
+    spaces::Node& node = architecture.mutable_node(step.id);
+    node.relu_mask.clear();
+    node.replacement.clear();
+    const torch::Tensor mask = layer.mask();
+    if (mask.defined() && layer.live_relus(0.0) < layer.elements()) {
+      const auto values = mask.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+      const float* data = values.data_ptr<float>();
+      node.relu_mask.reserve(static_cast<size_t>(values.numel()));
+      for (int64_t i = 0; i < values.numel(); ++i) node.relu_mask.push_back(data[i] != 0.0F ? 1 : 0);
+    }
+    const torch::Tensor replacement = layer.replacement();
+    if (replacement.defined() && !node.relu_mask.empty()) {
+      const auto values = replacement.detach().to(torch::kCPU, torch::kDouble).contiguous();
+      node.replacement.assign(values.data_ptr<double>(), values.data_ptr<double>() + values.numel());
+    }
+  }
+  return architecture;
 }
 
 std::vector<NodeTensor> NetworkImpl::node_tensors() {

@@ -13,6 +13,18 @@
 
 namespace pinas::train {
 
+namespace detail {
+class MixedActivationLayerImpl;
+}
+
+// A RELU node of a Network: its name, input shape and mixed-activation layer
+// (train/detail/mixed_activation_layer.h), for the ReLU-reduction methods.
+struct ActivationSite {
+  std::string node;
+  spaces::Shape shape;
+  std::shared_ptr<detail::MixedActivationLayerImpl> layer;
+};
+
 // One tensor of one IR node under its model-file role (proto/model.proto):
 // "weight", "bias", "depthwise_weight", "pointwise_weight", "running_mean",
 // "running_var", "mask", "coefficients".
@@ -28,8 +40,9 @@ struct NodeTensor {
 //
 // Parameter names of the per-node submodules are the model file's roles, so a
 // network exports to and imports from pb::Model without translation. RELU
-// nodes accept a per-element mask (1 = ReLU, 0 = identity) and count the ReLUs
-// they execute.
+// nodes are mixed activations (a per-element mask, 1 = ReLU and 0 = replaced,
+// and a per-channel replacement polynomial, both taken from the IR node) and
+// count the ReLUs they execute.
 //
 // Thread-safety: a Network is used by one thread at a time (like any module).
 class NetworkImpl : public torch::nn::Module {
@@ -66,6 +79,14 @@ class NetworkImpl : public torch::nn::Module {
   // an undefined tensor, makes every element a ReLU again. Throws
   // pinas::Error naming the node if it is not a RELU or the shape is wrong.
   void set_relu_mask(const std::string& node, const torch::Tensor& mask);
+
+  // Every RELU node's activation layer, in topological order.
+  std::vector<ActivationSite> activation_sites();
+
+  // The architecture with every RELU's current mask and replacement written
+  // into its IR node (what an export records): a mask only where some element
+  // is replaced, a replacement only with a mask.
+  spaces::Architecture current_architecture() const;
 
   // Every parameter and meaningful buffer by node and role, in topological
   // order. A RELU node's "mask" appears only once one was installed.

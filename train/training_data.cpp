@@ -32,10 +32,10 @@ std::shared_ptr<const TrainingData> load_uncached(const TrainingDataRequest& req
     train_part = std::move(loaded.train);
   }
   if (request.train_subset > 0) {
-    train_part = data::take_subset(train_part, static_cast<size_t>(request.train_subset), std::nullopt);
+    train_part = data::take_subset(train_part, static_cast<size_t>(request.train_subset), request.split_seed);
   }
   data::ImageDataset test = std::move(loaded.test);
-  if (request.test_subset > 0) test = data::take_subset(test, static_cast<size_t>(request.test_subset), std::nullopt);
+  if (request.test_subset > 0) test = data::take_subset(test, static_cast<size_t>(request.test_subset), request.split_seed);
   auto standard = data::standard_normalization(prepared->info.name);
   prepared->normalization = standard ? *standard : data::compute_normalization(train_part);
   prepared->augmentation = standard_augmentation(prepared->info);

@@ -27,9 +27,9 @@ struct TrainingData {
 struct TrainingDataRequest {
   std::string spec = "fashion-mnist";
   double validation_fraction = 0.1;
-  uint64_t split_seed = 0;   // the validation split; fixed so candidates share it
-  int64_t train_subset = 0;  // first N of the training part; 0 = all
-  int64_t test_subset = 0;   // first N of the test set; 0 = all
+  uint64_t split_seed = 0;   // the validation split and subsets; fixed so candidates share them
+  int64_t train_subset = 0;  // a stratified sample of N of the training part; 0 = all
+  int64_t test_subset = 0;   // a stratified sample of N of the test set; 0 = all
 };
 
 // Loads (or returns the cached copy of) the data for `request`. Datasets are

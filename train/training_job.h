@@ -58,8 +58,8 @@ struct TrainingJob {
   // A data spec understood by train/data: "fashion-mnist", "cifar10:DIR",
   // "cifar100:DIR", "folder:DIR".
   std::string data_spec = "fashion-mnist";
-  int64_t train_subset = 0;          // use only the first N training images (after the split); 0 = all
-  int64_t test_subset = 0;           // evaluate on the first N test images; 0 = all
+  int64_t train_subset = 0;          // a stratified sample of N training images (after the split); 0 = all
+  int64_t test_subset = 0;           // evaluate on a stratified sample of N test images; 0 = all
   double validation_fraction = 0.1;  // held out of the training set, deterministically
   int epochs = 1;
   Hyperparameters hyperparameters;

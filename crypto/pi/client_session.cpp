@@ -9,6 +9,7 @@
 #include "crypto/pi/detail/local_steps.h"
 #include "crypto/pi/detail/ring.h"
 #include "crypto/pi/detail/session_state.h"
+#include "crypto/pi/detail/tensor_ops.h"
 #include "crypto/pi/pi_error.h"
 #include "crypto/pi/session_protocol.h"
 #include "crypto/primitives/prg.h"
@@ -122,6 +123,21 @@ void ClientSession::offline() {
     } else if (const auto* garbled = std::get_if<GarbledStep>(&step.op)) {
       plans = detail::plan_batches(*garbled, shares_[step.inputs[0]].size());
       shares_[step.output] = shares_[step.inputs[0]];
+      if (garbled->mixed()) {
+        // Replaced elements: affine ones locally (the client's part of
+        // c1·x·2^s), polynomial ones by a Beaver-style product prepared now.
+        const auto& c = shares_[step.inputs[0]];
+        auto& out = shares_[step.output];
+        for (auto i : detail::elements_of_kind(*garbled, c.size(), detail::ElementKind::kAffine)) {
+          out[i] = ring.reduce((garbled->c1[garbled->channel_of(i)] << garbled->input_scale) * c[i]);
+        }
+        const auto polynomial = detail::elements_of_kind(*garbled, c.size(), detail::ElementKind::kPolynomial);
+        std::vector<std::uint64_t> gathered;
+        gathered.reserve(polynomial.size());
+        for (auto i : polynomial) gathered.push_back(c[i]);
+        if (!polynomial.empty()) state->product_share = parties_->linear.client_elementwise(step.node, gathered);
+        for (auto i : polynomial) out[i] = ring.reduce(parties_->prg.random_uint64());
+      }
     } else if (const auto* max_pool = std::get_if<MaxPoolStep>(&step.op)) {
       plans = detail::plan_batches(*max_pool, network.tensors()[step.inputs[0]].shape,
                                    network.tensors()[step.output].shape);
@@ -149,9 +165,12 @@ void ClientSession::offline() {
       }
       channel_.flush();
       batch.fresh = random_vector(batch.plan.copies());
+      const auto* garbled_step = std::get_if<GarbledStep>(&step.op);
+      const std::uint32_t lift = garbled_step ? garbled_step->lift : 0;
       for (std::size_t c = 0; c < batch.plan.copies(); ++c) {
         const auto element = batch.plan.outputs[c];
-        shares_[step.output][element] = batch.fresh[c];
+        // A mixed activation lifts ReLU outputs to its scale: both shares times 2^lift.
+        shares_[step.output][element] = ring.reduce(batch.fresh[c] << lift);
         if (batch.circa) current[element] = batch.fresh[c];
       }
       cost.offline_bytes = traffic(channel_) - before;
@@ -213,6 +232,30 @@ InferenceResult ClientSession::online_quantized(std::span<const std::uint64_t> i
       flights.sent();
       continue;
     }
+    // A mixed activation's polynomial elements ride in the garbled circuit's
+    // round: the server's masked values come with the labels, the reply goes
+    // with the client's output parts.
+    const auto* mixed = std::get_if<GarbledStep>(&step.op);
+    if (mixed && !mixed->mixed()) mixed = nullptr;
+    std::vector<std::uint32_t> polynomial;
+    std::vector<std::uint64_t> polynomial_reply;
+    if (mixed) {
+      const auto& c = shares_[step.inputs[0]];
+      polynomial = detail::elements_of_kind(*mixed, c.size(), detail::ElementKind::kPolynomial);
+      if (!polynomial.empty()) {
+        std::vector<std::uint64_t> masked_server(polynomial.size());
+        channel_.receive_uint64s(masked_server);
+        flights.received();
+        polynomial_reply.resize(polynomial.size());
+        for (std::size_t k = 0; k < polynomial.size(); ++k) {
+          const auto i = polynomial[k];
+          const auto channel = mixed->channel_of(i);
+          const std::uint64_t c1 = mixed->c1[channel] << mixed->input_scale;
+          const std::uint64_t square_part = c[i] * c[i] + 2 * (masked_server[k] * c[i] + state.product_share[k]);
+          polynomial_reply[k] = ring.reduce(mixed->c2[channel] * square_part + c1 * c[i] - shares_[step.output][i]);
+        }
+      }
+    }
     std::vector<std::pair<detail::ClientBatchState*, std::vector<std::uint64_t>>> pending;
     for (auto& batch : state.batches) {
       auto& cost = report_.garbled_layers[batch.cost_index];
@@ -245,6 +288,11 @@ InferenceResult ClientSession::online_quantized(std::span<const std::uint64_t> i
       flights.sent();
       channel_.flush();
       cost.online_bytes += traffic(channel_) - before;
+    }
+    if (!polynomial_reply.empty()) {
+      channel_.send_uint64s(polynomial_reply);
+      flights.sent();
+      channel_.flush();
     }
   }
   const auto& output_share = shares_[network.output_tensor()];

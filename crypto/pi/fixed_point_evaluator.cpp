@@ -64,12 +64,17 @@ struct ReferenceRunner {
     Values& out = tensors[step.output];
     for (std::size_t i = 0; i < in.size(); ++i) {
       std::uint64_t x = in[i];
-      if (detail::element_kind(op, i) == detail::ElementKind::kRelu) {
+      const auto kind = detail::element_kind(op, i);
+      if (kind == detail::ElementKind::kPolynomial || kind == detail::ElementKind::kAffine) {
+        out[i] = detail::replaced_element(op, i, x, ring);
+        continue;
+      }
+      if (kind == detail::ElementKind::kRelu) {
         const bool non_negative =
             (op.circa && circa_random != nullptr) ? circa_non_negative(x) : ring.to_signed(x) >= 0;
         if (!non_negative) x = 0;
       }
-      out[i] = ring.truncate(x, op.shift);
+      out[i] = ring.reduce(ring.truncate(x, op.shift) << op.lift);
     }
   }
   void operator()(const Step& step, const MaxPoolStep& op) {

@@ -6,6 +6,7 @@
 
 #include "crypto/pi/detail/network_compiler.h"
 #include "crypto/pi/detail/ring.h"
+#include "crypto/pi/detail/tensor_ops.h"
 #include "crypto/pi/pi_error.h"
 
 namespace pinas::pi {
@@ -133,6 +134,13 @@ std::string FixedPointNetwork::structure_digest() const {
             print.add(op.circa);
             print.add(op.mask.size());
             for (auto bit : op.mask) print.add(bit);
+            print.add(op.c2.size());
+            for (const auto* coefficients : {&op.c0, &op.c1, &op.c2}) {
+              for (auto value : *coefficients) print.add(value);
+            }
+            for (auto flag : op.quadratic) print.add(flag);
+            for (auto v : {op.input_scale, op.lift}) print.add(v);
+            print.add(static_cast<std::uint64_t>(op.plane));
           } else if constexpr (std::is_same_v<T, MaxPoolStep>) {
             for (auto v : {op.kernel, op.stride, op.padding}) print.add(v);
             print.add(op.shift);
@@ -164,8 +172,22 @@ std::int64_t FixedPointNetwork::truncation_count() const {
   std::int64_t count = 0;
   for (const auto& step : steps_) {
     if (const auto* garbled = std::get_if<GarbledStep>(&step.op)) {
-      if (garbled->shift == 0 || garbled->mask.empty()) continue;
+      if (garbled->shift == 0 || garbled->mask.empty() || garbled->mixed()) continue;
       for (auto bit : garbled->mask) count += bit == 0 ? 1 : 0;
+    }
+  }
+  return count;
+}
+
+std::int64_t FixedPointNetwork::polynomial_element_count() const {
+  std::int64_t count = 0;
+  for (const auto& step : steps_) {
+    if (std::holds_alternative<PolynomialStep>(step.op)) {
+      count += tensors_.at(step.output).shape.elements();
+    } else if (const auto* garbled = std::get_if<GarbledStep>(&step.op)) {
+      for (std::size_t i = 0; i < garbled->mask.size(); ++i) {
+        count += detail::element_kind(*garbled, i) == detail::ElementKind::kPolynomial ? 1 : 0;
+      }
     }
   }
   return count;

@@ -82,10 +82,29 @@ struct ReshapeStep {};
 // A garbled layer: per element, ReLU (mask 1) or identity (mask 0), then
 // exact truncation by 2^shift. An empty mask means every element is a ReLU.
 // Elements with mask 0 and shift 0 skip the circuit.
+//
+// A mixed activation (a RELU whose replaced elements have a replacement
+// polynomial, AutoReP-style) fills the replacement fields. Its output has scale
+// 2s + f for input scale s: a mask-1 element is ReLU'd and truncated by 2^shift
+// in the circuit, then multiplied by 2^lift; a mask-0 element of channel c
+// becomes c2[c]·x² + c1[c]·x·2^s + c0[c]·2^(2s) (coefficients at scale f), by a
+// Beaver-style product when quadratic[c] and locally otherwise. The products
+// travel in the same round as the garbled circuit's labels.
 struct GarbledStep {
   std::vector<std::uint8_t> mask;
   std::uint32_t shift = 0;
   bool circa = false;  // ReLUs use Circa's stochastic sign (see ReluMode)
+  std::vector<std::uint64_t> c0, c1, c2;  // per channel; empty: no replacement
+  // Per channel: 1 when the IR's x² coefficient is nonzero (a product, even if
+  // it quantizes to 0), so the program, the IR's accounting and the cost model
+  // agree on which elements are polynomial.
+  std::vector<std::uint8_t> quadratic;
+  std::uint32_t input_scale = 0;
+  std::uint32_t lift = 0;
+  std::int64_t plane = 1;  // H·W of the input, to find an element's channel
+
+  bool mixed() const { return !c2.empty(); }
+  std::size_t channel_of(std::size_t index) const { return index / static_cast<std::size_t>(plane); }
 };
 
 // Max pooling in the garbled circuit (PyTorch semantics: padded positions
@@ -162,6 +181,9 @@ class FixedPointNetwork {
   // circuits, polynomial elements, and multiply-accumulates of linear steps.
   std::int64_t relu_count() const;
   std::int64_t truncation_count() const;
+  // Elements through a Beaver-style product: POLYNOMIAL steps and the
+  // quadratic replaced elements of mixed activations.
+  std::int64_t polynomial_element_count() const;
   std::int64_t linear_macs() const;
 
  private:

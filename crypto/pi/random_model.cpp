@@ -21,6 +21,14 @@ void fill(pb::Tensor& tensor, std::vector<std::int64_t> shape, std::mt19937_64& 
   for (std::int64_t i = 0; i < count; ++i) tensor.add_values(static_cast<float>(distribution(random)));
 }
 
+// The position of node `name` in the serialized architecture.
+std::size_t node_index(const pb::Architecture& architecture, const std::string& name) {
+  for (int i = 0; i < architecture.nodes_size(); ++i) {
+    if (architecture.nodes(i).name() == name) return static_cast<std::size_t>(i);
+  }
+  return 0;
+}
+
 }  // namespace
 
 pb::Model random_weight_model(const pb::Architecture& proto, const RandomModelOptions& options) {
@@ -76,7 +84,22 @@ pb::Model random_weight_model(const pb::Architecture& proto, const RandomModelOp
         }
         break;
       case spaces::OpType::ReLU:
-        if (options.relu_masks) {
+        if (options.mixed_activations) {
+          // In the IR: about a third ReLUs; channels cycle through a quadratic,
+          // an affine and the identity replacement (all three kinds per layer).
+          auto* ir_node = model.mutable_architecture()->mutable_nodes(static_cast<int>(node_index(proto, node.name)));
+          std::string mask;
+          std::bernoulli_distribution coin(1.0 / 3.0);
+          for (std::int64_t i = 0; i < out.elements(); ++i) mask.push_back(coin(random) ? 1 : 0);
+          ir_node->set_relu_mask(mask);
+          std::uniform_real_distribution<double> coefficient(-0.3, 0.3);
+          for (std::int64_t c = 0; c < out.channels; ++c) {
+            const int kind = static_cast<int>(c % 3);
+            ir_node->add_replacement(kind == 2 ? 0.0 : 0.2 + coefficient(random));
+            ir_node->add_replacement(kind == 2 ? 1.0 : 0.5 + coefficient(random));
+            ir_node->add_replacement(kind == 0 ? 0.2 + coefficient(random) : 0.0);
+          }
+        } else if (options.relu_masks) {
           auto& mask = tensors["mask"];
           for (auto size : {out.channels, out.height, out.width}) mask.add_shape(size);
           std::bernoulli_distribution coin(0.5);

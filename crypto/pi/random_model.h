@@ -8,7 +8,11 @@ namespace pinas::pi {
 
 // Options for random_weight_model().
 struct RandomModelOptions {
-  bool relu_masks = false;        // give each ReLU a random 0/1 mask (about half ones)
+  bool relu_masks = false;        // give each ReLU a random 0/1 mask (about half ones), as a tensor
+  // Give each ReLU a mixed activation in the IR (relu_mask and replacement):
+  // about a third ReLUs, the rest replaced by a quadratic, an affine map or the
+  // identity, by channel. Takes precedence over relu_masks.
+  bool mixed_activations = false;
   bool batch_norm_random = true;  // random running statistics and affine parameters
   std::uint64_t seed = 1;
 };

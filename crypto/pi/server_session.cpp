@@ -129,8 +129,15 @@ void ServerSession::offline() {
     if (const auto* linear = std::get_if<LinearStep>(&step.op)) {
       state->linear_share = parties_->linear.server_linear(step.node, *linear);
     } else if (const auto* garbled = std::get_if<GarbledStep>(&step.op)) {
-      plans = detail::plan_batches(*garbled, static_cast<std::size_t>(
-                                                 network_.tensors()[step.inputs[0]].shape.elements()));
+      const auto elements = static_cast<std::size_t>(network_.tensors()[step.inputs[0]].shape.elements());
+      plans = detail::plan_batches(*garbled, elements);
+      if (garbled->mixed()) {
+        // Beaver-style products for the mixed activation's polynomial elements.
+        const auto count = detail::elements_of_kind(*garbled, elements, detail::ElementKind::kPolynomial).size();
+        state->beaver_a.resize(count);
+        for (auto& value : state->beaver_a) value = ring.reduce(parties_->prg.random_uint64());
+        if (count > 0) state->linear_share = parties_->linear.server_elementwise(step.node, state->beaver_a);
+      }
     } else if (const auto* max_pool = std::get_if<MaxPoolStep>(&step.op)) {
       plans = detail::plan_batches(*max_pool, network_.tensors()[step.inputs[0]].shape,
                                    network_.tensors()[step.output].shape);
@@ -209,6 +216,24 @@ void ServerSession::online() {
       // batch) and write `out`; elements in no batch pass through.
       std::vector<std::uint64_t> current = in;
       if (std::holds_alternative<GarbledStep>(step.op)) out = in;
+      // A mixed activation: affine elements locally, polynomial elements by a
+      // product whose masked values go out with the circuit's labels.
+      const auto* mixed = std::get_if<GarbledStep>(&step.op);
+      if (mixed && !mixed->mixed()) mixed = nullptr;
+      std::vector<std::uint32_t> products;
+      if (mixed) {
+        for (auto i : detail::elements_of_kind(*mixed, in.size(), detail::ElementKind::kAffine)) {
+          out[i] = detail::replaced_element(*mixed, i, in[i], ring);  // c2 = 0: c1·x_s·2^s + c0·2^(2s)
+        }
+        products = detail::elements_of_kind(*mixed, in.size(), detail::ElementKind::kPolynomial);
+        if (!products.empty()) {
+          std::vector<std::uint64_t> masked(products.size());
+          for (std::size_t k = 0; k < products.size(); ++k) {
+            masked[k] = ring.subtract(in[products[k]], state.beaver_a[k]);
+          }
+          channel_.send_uint64s(masked);
+        }
+      }
       std::vector<detail::ServerBatchState*> pending;
       for (auto& batch : state.batches) {
         auto& cost = report_.garbled_layers[batch.cost_index];
@@ -240,6 +265,23 @@ void ServerSession::online() {
         }
         cost.online_bytes += traffic(channel_) - before;
         cost.online_seconds += now_seconds() - start;
+      }
+      if (mixed) {
+        if (!products.empty()) {
+          std::vector<std::uint64_t> client_part(products.size());
+          channel_.receive_uint64s(client_part);
+          for (std::size_t k = 0; k < products.size(); ++k) {
+            const auto i = products[k];
+            const auto channel = mixed->channel_of(i);
+            const std::uint64_t c1 = mixed->c1[channel] << mixed->input_scale;
+            const std::uint64_t c0 = mixed->c0[channel] << (2 * mixed->input_scale);
+            const std::uint64_t square_part = in[i] * in[i] + 2 * state.linear_share[k];
+            out[i] = ring.reduce(mixed->c2[channel] * square_part + c1 * in[i] + c0 + client_part[k]);
+          }
+        }
+        for (auto i : detail::elements_of_kind(*mixed, in.size(), detail::ElementKind::kRelu)) {
+          out[i] = ring.reduce(out[i] << mixed->lift);
+        }
       }
     }
   }

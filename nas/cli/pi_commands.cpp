@@ -113,6 +113,14 @@ void register_infer(CLI::App& app) {
     session.offline();
     auto result = session.online(input.pixels);
     const auto& report = result.report;
+    // The ReLUs that went through garbled circuits in this session, as measured.
+    auto garbled_relus = [](const pi::SessionReport& session) {
+      std::int64_t count = 0;
+      for (const auto& layer : session.garbled_layers) {
+        if (layer.kind == "relu" || layer.kind == "circa") count += layer.elements;
+      }
+      return count;
+    };
     auto best = top_k(result.logits, 5);
     if (options->json_output) {
       json top = json::array();
@@ -138,6 +146,8 @@ void register_infer(CLI::App& app) {
                        {"setup_s", report.setup.seconds},
                        {"rounds", result.rounds},
                        {"relus", network.relu_count()},
+                       {"garbled_relus", garbled_relus(report)},
+                       {"polynomial_elements", network.polynomial_element_count()},
                        {"config", network.config().to_string()}};
       if (input.label) document["true_label"] = *input.label;
       std::cout << document.dump(2) << std::endl;

@@ -107,11 +107,13 @@ void inspect(const InspectOptions& options) {
       for (NodeId input : architecture.inputs(layer.node)) inputs.push_back(architecture.node(input).name);
       layers.push_back({{"node", layer.name}, {"op", op_name(layer.op)}, {"inputs", inputs},
                         {"output", shape_json(layer.output)}, {"relus", layer.relus},
-                        {"macs", layer.macs}, {"params", layer.params}});
+                        {"polynomial_elements", layer.polynomial_elements}, {"macs", layer.macs},
+                        {"params", layer.params}});
     }
     const nlohmann::json result{{"name", architecture.name()}, {"space", architecture.space()},
                                 {"genotype", architecture.genotype()}, {"num_classes", architecture.num_classes()},
-                                {"relus", report.relus}, {"macs", report.macs}, {"params", report.params},
+                                {"relus", report.relus}, {"polynomial_elements", report.polynomial_elements},
+                                {"macs", report.macs}, {"params", report.params},
                                 {"output", shape_json(report.output)}, {"layers", layers}};
     std::cout << result.dump(2) << "\n";
     return;
@@ -130,6 +132,10 @@ void inspect(const InspectOptions& options) {
   }
   std::cout << fmt::format("{:<{}}  {:<15} {:>12} {:>12} {:>14} {:>12}\n", "total", width, "",
                            report.output.to_string(), report.relus, report.macs, report.params);
+  if (report.polynomial_elements > 0) {
+    std::cout << fmt::format("polynomial elements (replaced ReLUs with an x² term): {}\n",
+                             report.polynomial_elements);
+  }
 }
 
 const CommandRegistration registration("spaces", [](CLI::App& app) {

@@ -166,9 +166,9 @@ void register_train(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--out", options->out, "Output folder (default runs/<architecture>)");
   command->add_option("--seed", options->seed, "Seed")->capture_default_str();
-  command->add_option("--subset", options->subset, "Train on the first N training images only");
+  command->add_option("--subset", options->subset, "Train on a seeded, class-stratified sample of N training images");
   command->add_option("--test-subset", options->test_subset,
-                      "Test on the first N test images only");
+                      "Test on a seeded, class-stratified sample of N test images");
   command->add_option("--threads", options->threads, "Intra-op threads (0: LibTorch's default)");
   command->add_flag("--resume", options->resume, "Continue from the output folder's checkpoint");
   command->add_flag("--no-augment", options->no_augment, "Turn off training augmentation");
@@ -279,7 +279,7 @@ void register_eval(CLI::App& app) {
   command->add_option("model", options->model, "Model file (pinas export)")->required();
   command->add_option("--data", options->data, "Data spec (default: the model's dataset)");
   command->add_option("--test-subset", options->test_subset,
-                      "Test on the first N test images only");
+                      "Test on a seeded, class-stratified sample of N test images");
   command->add_option("--batch", options->batch, "Batch size")->capture_default_str();
   command->add_flag("--json", options->json, "Print the result as JSON");
   command->add_flag("--fixed-point", options->fixed_point,

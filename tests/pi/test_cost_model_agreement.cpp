@@ -35,7 +35,11 @@ GarbledCounts compiled_counts(const FixedPointNetwork& network) {
           case detail::ElementKind::kTruncate:
             ++counts.truncations;
             break;
+          case detail::ElementKind::kPolynomial:
+            ++counts.polynomial_elements;
+            break;
           case detail::ElementKind::kPass:
+          case detail::ElementKind::kAffine:
             break;
         }
       }
@@ -80,16 +84,22 @@ TEST_P(CostModelAgreement, GarbledElementsEqualTheCompiledProgram) {
     } catch (const spaces::GraphError&) {
       continue;
     }
-    const auto model = testing::random_model(architecture.to_proto(), {.seed = 1});
-    for (bool circa : {false, true}) {
-      FixedPointConfig config;
-      if (circa) config.relu_mode = ReluMode::kCirca;
-      const auto compiled = compiled_counts(FixedPointNetwork::compile(model, config));
-      const auto predicted = predicted_counts(architecture, config);
-      const std::string what = name + (circa ? " circa " : " exact ") + space->describe(genotype);
-      EXPECT_EQ(predicted.relus, compiled.relus) << what;
-      EXPECT_EQ(predicted.truncations, compiled.truncations) << what;
-      EXPECT_EQ(predicted.polynomial_elements, compiled.polynomial_elements) << what;
+    // Plain ReLUs, and reduced networks: mixed activations (ReLU, polynomial,
+    // affine and identity elements) in the IR.
+    for (bool mixed : {false, true}) {
+      const auto model = testing::random_model(architecture.to_proto(), {.mixed_activations = mixed, .seed = 1});
+      const auto reduced = spaces::Architecture::from_proto(model.architecture());
+      for (bool circa : {false, true}) {
+        FixedPointConfig config;
+        if (circa) config.relu_mode = ReluMode::kCirca;
+        const auto compiled = compiled_counts(FixedPointNetwork::compile(model, config));
+        const auto predicted = predicted_counts(reduced, config);
+        const std::string what = name + (circa ? " circa " : " exact ") + (mixed ? "mixed " : "") +
+                                 space->describe(genotype);
+        EXPECT_EQ(predicted.relus, compiled.relus) << what;
+        EXPECT_EQ(predicted.truncations, compiled.truncations) << what;
+        EXPECT_EQ(predicted.polynomial_elements, compiled.polynomial_elements) << what;
+      }
     }
     ++checked;
   }

@@ -14,6 +14,7 @@
 #include "train/data/dataset_error.h"
 #include "train/data/image_file.h"
 #include "train/data/image_folder_reader.h"
+#include "train/training_data.h"
 
 namespace pinas::train::data {
 namespace {
@@ -192,6 +193,50 @@ TEST(DataImageFolder, SharedCifar10JpegSubset) {
                       static_cast<double>(data.train.pixels.size()) / 255.0;
   EXPECT_NEAR(mean, 0.47, 0.08);
   EXPECT_NE(data.train.image(0)[0], data.train.image(0)[500]);
+}
+
+// A class-ordered folder dataset (every class folder read in turn, as CIFAR-10
+// JPEG, ImageFolder and Tiny-ImageNet are): the train, validation and test
+// subsets must each hold every class in its share, not the first class only.
+TEST(DataImageFolder, SubsetsOfAClassOrderedFolderAreClassBalanced) {
+  TemporaryFolder folder;
+  const fs::path root = folder.path() / "ordered";
+  const std::vector<std::string> classes = {"a", "b", "c", "d"};
+  for (const std::string& name : classes) {
+    fs::create_directories(root / "train" / name);
+    fs::create_directories(root / "test" / name);
+    for (int i = 0; i < 50; ++i) {
+      write_image_file(root / "train" / name / numbered(name, i, ".png"), pattern(1, 4, 4, i));
+    }
+    for (int i = 0; i < 10; ++i) {
+      write_image_file(root / "test" / name / numbered(name, i, ".png"), pattern(1, 4, 4, i));
+    }
+  }
+  auto counts = [](const ImageDataset& dataset) {
+    std::vector<int> per_class(4, 0);
+    for (int64_t label : dataset.labels) ++per_class[static_cast<size_t>(label)];
+    return per_class;
+  };
+  TrainingDataRequest request;
+  request.spec = "folder:" + root.string();
+  request.validation_fraction = 0.2;  // 40 of 200: 10 per class
+  request.train_subset = 40;          // of the remaining 160: 10 per class
+  request.test_subset = 8;            // of 40: 2 per class
+  request.split_seed = 5;
+  const auto data = load_training_data(request);
+  ASSERT_EQ(data->train->size(), 40u);
+  ASSERT_EQ(data->validation->size(), 40u);
+  ASSERT_EQ(data->test->size(), 8u);
+  EXPECT_EQ(counts(*data->train), std::vector<int>(4, 10));
+  EXPECT_EQ(counts(*data->validation), std::vector<int>(4, 10));
+  EXPECT_EQ(counts(*data->test), std::vector<int>(4, 2));
+  // The same cut through load_data's subset options.
+  LoadOptions options;
+  options.subset.train_count = 20;
+  options.subset.test_count = 4;
+  const LoadedData loaded = load_data("folder:" + root.string(), options);
+  EXPECT_EQ(counts(loaded.train), std::vector<int>(4, 5));
+  EXPECT_EQ(counts(loaded.test), std::vector<int>(4, 1));
 }
 
 TEST(DataImageFolder, WrittenFolderWithResizeGrayAndSplit) {

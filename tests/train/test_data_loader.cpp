@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <algorithm>
 #include <set>
 #include <thread>
 
@@ -60,9 +61,45 @@ TEST(DataSplit, DeterministicDisjointAndComplete) {
   EXPECT_EQ(seen.size(), 1000u);
   EXPECT_EQ(split_train_validation(*dataset, 0.0, 1).validation.size(), 0u);
   EXPECT_THROW(split_train_validation(*dataset, 1.0, 1), DatasetError);
-  EXPECT_EQ(subset_indices(10, 3, std::nullopt), (std::vector<size_t>{0, 1, 2}));
-  EXPECT_EQ(subset_indices(10, 3, 5), subset_indices(10, 3, 5));
-  EXPECT_EQ(subset_indices(10, 0, 5).size(), 10u);
+}
+
+TEST(DataSplit, StratifiedSampleKeepsClassSharesWhateverTheOrder) {
+  // 600 examples stored class by class (the layout of a folder dataset): 300 of
+  // class 0, 200 of class 1, 100 of class 2.
+  std::vector<int64_t> labels;
+  for (int64_t label : {0, 1, 2}) labels.insert(labels.end(), static_cast<size_t>(300 - 100 * label), label);
+  const std::vector<size_t> sample = stratified_sample(labels, 60, 9);
+  ASSERT_EQ(sample.size(), 60u);
+  EXPECT_TRUE(std::is_sorted(sample.begin(), sample.end()));
+  EXPECT_EQ(std::set<size_t>(sample.begin(), sample.end()).size(), 60u);
+  std::vector<int> per_class(3, 0);
+  for (size_t index : sample) ++per_class[static_cast<size_t>(labels[index])];
+  EXPECT_EQ(per_class, (std::vector<int>{30, 20, 10}));
+  EXPECT_EQ(sample, stratified_sample(labels, 60, 9));
+  EXPECT_NE(sample, stratified_sample(labels, 60, 10));
+  // Not a prefix of each class: the sample is spread over the class's examples.
+  EXPECT_GT(*std::max_element(sample.begin(), sample.begin() + 30), 150u);
+  // Largest remainders: 7 of 600 at shares 1/2, 1/3, 1/6 -> 3.5, 2.33, 1.17 -> 4, 2, 1.
+  per_class.assign(3, 0);
+  for (size_t index : stratified_sample(labels, 7, 1)) ++per_class[static_cast<size_t>(labels[index])];
+  EXPECT_EQ(per_class, (std::vector<int>{4, 2, 1}));
+  EXPECT_EQ(stratified_sample(labels, 0, 5).size(), 600u);
+  EXPECT_EQ(stratified_sample(labels, 601, 5).size(), 600u);
+}
+
+TEST(DataSplit, ValidationSplitIsStratified) {
+  ImageDataset ordered;
+  ordered.name = "ordered";
+  ordered.channels = ordered.height = ordered.width = 1;
+  ordered.class_names = {"a", "b"};
+  for (int i = 0; i < 200; ++i) {
+    ordered.labels.push_back(i < 100 ? 0 : 1);
+    ordered.pixels.push_back(static_cast<uint8_t>(i));
+  }
+  const TrainValidationSplit split = split_train_validation(ordered, 0.1, 3);
+  ASSERT_EQ(split.validation.size(), 20u);
+  EXPECT_EQ(std::count(split.validation.labels.begin(), split.validation.labels.end(), 0), 10);
+  EXPECT_EQ(std::count(split.train.labels.begin(), split.train.labels.end(), 0), 90);
 }
 
 TEST(DataNormalization, ComputedStatisticsAndAppliedValues) {

@@ -128,19 +128,22 @@ TEST(DataFashionMnist, DataSpecLoadsSubsets) {
   EXPECT_EQ(first.info.class_count(), 10u);
   ASSERT_EQ(first.train.size(), 1000u);
   ASSERT_EQ(first.test.size(), 200u);
-  EXPECT_EQ(first.train.labels[0], 9);  // first N keeps the order
+  // Fashion-MNIST is balanced: a stratified subset has 100 of each class.
+  std::vector<int> per_class(10, 0);
+  for (int64_t label : first.train.labels) ++per_class[static_cast<size_t>(label)];
+  EXPECT_EQ(per_class, std::vector<int>(10, 100));
   options.subset.seed = 7;
-  const LoadedData random =
+  const LoadedData other =
       load_data("fashion-mnist:" + kDebianFashionMnistDirectory.string(), options);
-  ASSERT_EQ(random.train.size(), 1000u);
-  ASSERT_EQ(random.test.size(), 200u);
-  EXPECT_NE(random.train.pixels, first.train.pixels);
-  // The seeded subset is exactly the images at subset_indices(60000, 1000, 7).
-  const std::vector<size_t> chosen = subset_indices(60000, 1000, 7);
+  ASSERT_EQ(other.train.size(), 1000u);
+  ASSERT_EQ(other.test.size(), 200u);
+  EXPECT_NE(other.train.pixels, first.train.pixels);
+  // The seeded subset is exactly the images at stratified_sample(labels, 1000, 7).
   const ImageDataset& full = fashion_train();
+  const std::vector<size_t> chosen = stratified_sample(full.labels, 1000, 7);
   for (size_t i : {size_t{0}, size_t{500}, size_t{999}}) {
-    EXPECT_TRUE(std::ranges::equal(random.train.image(i), full.image(chosen[i])));
-    EXPECT_EQ(random.train.labels[i], full.labels[chosen[i]]);
+    EXPECT_TRUE(std::ranges::equal(other.train.image(i), full.image(chosen[i])));
+    EXPECT_EQ(other.train.labels[i], full.labels[chosen[i]]);
   }
 }
 

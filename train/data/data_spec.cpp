@@ -112,9 +112,7 @@ LoadedData load_data(const DataSpec& spec, const LoadOptions& options) {
   }
   // Only copy when a subset is asked for: the full sets can be large.
   auto reduce = [&](ImageDataset& dataset, size_t count) {
-    if (count > 0 && count < dataset.size()) {
-      dataset = dataset.select(subset_indices(dataset.size(), count, options.subset.seed));
-    }
+    if (count > 0 && count < dataset.size()) dataset = take_subset(dataset, count, options.subset.seed);
   };
   reduce(data.train, options.subset.train_count);
   reduce(data.test, options.subset.test_count);

@@ -3,7 +3,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
-#include <optional>
 #include <string>
 
 #include "train/data/image_dataset.h"
@@ -33,7 +32,7 @@ DataSpec parse_data_spec(const std::string& text);
 struct SubsetOptions {
   size_t train_count = 0;        // 0: all
   size_t test_count = 0;         // 0: all
-  std::optional<uint64_t> seed;  // empty: first N; else a seeded random subset
+  uint64_t seed = 0;             // the subsets are seeded, stratified samples (split.h)
 };
 
 struct LoadOptions {

@@ -37,6 +37,8 @@ std::vector<GarbledBatch> plan_batches(const GarbledStep& step, std::size_t elem
         truncate.outputs.push_back(index);
         break;
       case ElementKind::kPass:
+      case ElementKind::kPolynomial:  // a mixed activation's replaced elements: no circuit
+      case ElementKind::kAffine:
         break;
     }
   }

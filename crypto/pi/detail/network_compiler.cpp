@@ -1,5 +1,7 @@
 #include "crypto/pi/detail/network_compiler.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include <bit>
@@ -274,36 +276,62 @@ void NetworkCompiler::compile_batch_norm(NodeId id) {
 void NetworkCompiler::compile_relu(NodeId id) {
   const auto& node = architecture_.node(id);
   std::uint32_t input = input_of(id, 0);
-  const TensorInfo info = network_.tensors_.at(input);
+  TensorInfo info = network_.tensors_.at(input);
   GarbledStep step;
   step.circa = config_.relu_mode == ReluMode::kCirca;
+  if (info.scale < config_.fractional_bits) {
+    throw CompileError(fmt::format("node '{}': input scale {} below f", node.name, info.scale));
+  }
+  // The mask: the IR's, or (older model files) a "mask" tensor.
+  if (!node.relu_mask.empty()) {
+    step.mask = node.relu_mask;
+  } else if (find_tensor(node.name, "mask")) {
+    for (double value : tensor_values(node.name, "mask", {info.shape.channels, info.shape.height, info.shape.width})) {
+      if (value != 0.0 && value != 1.0) {
+        throw CompileError(fmt::format("node '{}': mask values must be 0 or 1", node.name));
+      }
+      step.mask.push_back(value == 1.0 ? 1 : 0);
+    }
+  }
+  const bool all_ones = std::all_of(step.mask.begin(), step.mask.end(), [](std::uint8_t bit) { return bit == 1; });
+  const bool all_zeros = !step.mask.empty() &&
+                         std::all_of(step.mask.begin(), step.mask.end(), [](std::uint8_t bit) { return bit == 0; });
+  if (all_ones) step.mask.clear();
+  const bool mixed = !node.replacement.empty() && !step.mask.empty();
+  if (mixed) {
+    // Replaced elements compute a polynomial at scale 2s + f; ReLU elements are
+    // lifted to it. A tensor whose 2s + f would pass the limit is truncated first.
+    if (2 * info.scale + config_.fractional_bits > config_.effective_scale_limit()) {
+      input = truncated(node.name, input);
+      info = network_.tensors_.at(input);
+    }
+    detail::Ring ring(config_.ring_bits);
+    for (std::int64_t c = 0; c < info.shape.channels; ++c) {
+      step.c0.push_back(ring.encode(node.replacement_coefficient(c, 0), config_.fractional_bits));
+      step.c1.push_back(ring.encode(node.replacement_coefficient(c, 1), config_.fractional_bits));
+      step.c2.push_back(ring.encode(node.replacement_coefficient(c, 2), config_.fractional_bits));
+      step.quadratic.push_back(node.replacement_coefficient(c, 2) != 0.0 ? 1 : 0);
+    }
+    step.input_scale = info.scale;
+    step.plane = info.shape.height * info.shape.width;
+    // Exact ReLUs truncate to f for free in their circuit; Circa keeps scale s.
+    step.shift = step.circa ? 0 : info.scale - config_.fractional_bits;
+    const std::uint32_t output_scale = 2 * info.scale + config_.fractional_bits;
+    step.lift = output_scale - (info.scale - step.shift);
+    std::uint32_t output = new_tensor(info.shape, output_scale);
+    add_step(node.name, {input}, output, std::move(step));
+    node_tensor_[id] = output;
+    return;
+  }
   // The exact ReLU circuit truncates for free. Circa's product x·sign(x)
   // keeps x's scale, and truncating it would take a second circuit and
   // round, so its output keeps the scale; fit_scale() truncates later only
   // where the next op would pass the scale limit.
   step.shift = step.circa ? 0 : info.scale - config_.fractional_bits;
   const std::uint32_t output_scale = step.circa ? info.scale : config_.fractional_bits;
-  if (info.scale < config_.fractional_bits) {
-    throw CompileError(fmt::format("node '{}': input scale {} below f", node.name, info.scale));
-  }
-  if (const pb::Tensor* mask = find_tensor(node.name, "mask")) {
-    auto values = tensor_values(node.name, "mask",
-                                {info.shape.channels, info.shape.height, info.shape.width});
-    bool all_ones = true, all_zeros = true;
-    for (double value : values) {
-      if (value != 0.0 && value != 1.0) {
-        throw CompileError(fmt::format("node '{}': mask values must be 0 or 1", node.name));
-      }
-      step.mask.push_back(value == 1.0 ? 1 : 0);
-      all_ones = all_ones && value == 1.0;
-      all_zeros = all_zeros && value == 0.0;
-    }
-    (void)mask;
-    if (all_ones) step.mask.clear();
-    if (all_zeros && step.shift == 0) {
-      node_tensor_[id] = input;
-      return;
-    }
+  if (all_zeros && step.shift == 0) {
+    node_tensor_[id] = input;
+    return;
   }
   std::uint32_t output = new_tensor(info.shape, output_scale);
   add_step(node.name, {input}, output, std::move(step));

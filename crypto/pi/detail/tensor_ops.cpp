@@ -175,7 +175,23 @@ std::vector<std::vector<std::uint32_t>> max_pool_windows(const MaxPoolStep& step
 
 ElementKind element_kind(const GarbledStep& step, std::size_t index) {
   if (step.mask.empty() || step.mask[index] != 0) return ElementKind::kRelu;
+  if (step.mixed()) return step.quadratic[step.channel_of(index)] ? ElementKind::kPolynomial : ElementKind::kAffine;
   return step.shift == 0 ? ElementKind::kPass : ElementKind::kTruncate;
+}
+
+std::vector<std::uint32_t> elements_of_kind(const GarbledStep& step, std::size_t elements, ElementKind kind) {
+  std::vector<std::uint32_t> indices;
+  for (std::size_t i = 0; i < elements; ++i) {
+    if (element_kind(step, i) == kind) indices.push_back(static_cast<std::uint32_t>(i));
+  }
+  return indices;
+}
+
+std::uint64_t replaced_element(const GarbledStep& step, std::size_t index, std::uint64_t x, const Ring& ring) {
+  const std::size_t channel = step.channel_of(index);
+  const std::uint64_t c1 = step.c1[channel] << step.input_scale;
+  const std::uint64_t c0 = step.c0[channel] << (2 * step.input_scale);
+  return ring.reduce(step.c2[channel] * x * x + c1 * x + c0);
 }
 
 }  // namespace pinas::pi::detail

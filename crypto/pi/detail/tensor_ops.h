@@ -39,8 +39,16 @@ std::vector<std::vector<std::uint32_t>> max_pool_windows(const MaxPoolStep& step
                                                          const spaces::Shape& output_shape);
 
 // What a garbled step does to one element: nothing (identity, no circuit),
-// exact truncation, or ReLU then truncation.
-enum class ElementKind : std::uint8_t { kPass, kTruncate, kRelu };
+// exact truncation, or ReLU then truncation; in a mixed activation, a replaced
+// element is a polynomial (a Beaver-style product) or affine (local).
+enum class ElementKind : std::uint8_t { kPass, kTruncate, kRelu, kPolynomial, kAffine };
 ElementKind element_kind(const GarbledStep& step, std::size_t index);
+
+// The indices of a mixed activation's elements of `kind` among `elements`.
+std::vector<std::uint32_t> elements_of_kind(const GarbledStep& step, std::size_t elements, ElementKind kind);
+
+// A mixed activation's replaced element `index` of value x (plaintext or, with
+// c0 = 0, a share's local part): c2·x² + c1·x·2^s + c0·2^(2s) in the ring.
+std::uint64_t replaced_element(const GarbledStep& step, std::size_t index, std::uint64_t x, const Ring& ring);
 
 }  // namespace pinas::pi::detail

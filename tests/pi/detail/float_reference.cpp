@@ -116,10 +116,20 @@ std::vector<double> evaluate_float(const pb::Model& model, const std::vector<flo
         break;
       }
       case spaces::OpType::ReLU: {
+        // The IR's mixed activation, or (older files) a "mask" tensor.
         auto mask = parameter(model, node.name, "mask");
+        if (!node.relu_mask.empty()) mask.assign(node.relu_mask.begin(), node.relu_mask.end());
+        const std::int64_t plane = is.height * is.width;
         out = *in;
         for (std::size_t i = 0; i < out.size(); ++i) {
-          if (mask.empty() || mask[i] != 0) out[i] = std::max(out[i], 0.0);
+          if (mask.empty() || mask[i] != 0) {
+            out[i] = std::max(out[i], 0.0);
+          } else {
+            const auto c = static_cast<std::int64_t>(i) / plane;
+            const double x = out[i];
+            out[i] = node.replacement_coefficient(c, 0) + node.replacement_coefficient(c, 1) * x +
+                     node.replacement_coefficient(c, 2) * x * x;
+          }
         }
         break;
       }

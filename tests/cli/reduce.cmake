@@ -1,0 +1,51 @@
+# End-to-end tests of `pinas reduce`: each method reduces a tiny model trained
+# by `pinas train` and the result serves privately, bit-exact, with exactly its
+# budget's garbled ReLUs; errors exit with status 2 and one line.
+if(CMAKE_SCRIPT_MODE_FILE)
+  return()
+endif()
+set(PINAS_REDUCE_CLI_DIR ${CMAKE_CURRENT_BINARY_DIR}/reduce-cli)
+set(PINAS_REDUCE_FIXTURES ${PROJECT_SOURCE_DIR}/tests/train/fixtures)
+if(EXISTS /usr/share/datasets/fashion-mnist)
+  foreach(method snl snl-channel autorep)
+    add_test(NAME cli_reduce_${method}_serves_privately
+             COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/reduce_serve_private.sh $<TARGET_FILE:pinas>
+                     ${PINAS_REDUCE_FIXTURES}/tiny_cryptonas.genotype.txt ${PINAS_REDUCE_CLI_DIR}/${method}
+                     ${method} 1000 --epochs 1 --finetune-epochs 1 --snl-lambda 1e-3 --snl-alpha-lr 0.05
+                     --autorep-gate-lr 0.05)
+    set_tests_properties(cli_reduce_${method}_serves_privately PROPERTIES
+                         PASS_REGULAR_EXPRESSION "garbled exactly [0-9]+" TIMEOUT 600)
+  endforeach()
+  add_test(NAME cli_reduce_deepreduce_serves_privately
+           COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/reduce_serve_private.sh $<TARGET_FILE:pinas>
+                   ${PINAS_REDUCE_FIXTURES}/tiny_resnet.genotype.txt ${PINAS_REDUCE_CLI_DIR}/deepreduce
+                   deepreduce 8000 --epochs 1 --criticality-epochs 1)
+  set_tests_properties(cli_reduce_deepreduce_serves_privately PROPERTIES
+                       PASS_REGULAR_EXPRESSION "garbled exactly [0-9]+" TIMEOUT 600)
+  # Errors need a model: the SNL test's teacher.
+  function(pinas_reduce_error_test name expect)
+    add_test(NAME ${name} COMMAND ${CMAKE_COMMAND} "-DCOMMAND=$<TARGET_FILE:pinas>;${ARGN}" "-DEXPECT=${expect}"
+                                  -P ${CMAKE_CURRENT_LIST_DIR}/train.cmake)
+    set_tests_properties(${name} PROPERTIES DEPENDS cli_reduce_snl_serves_privately)
+  endfunction()
+  set(teacher ${PINAS_REDUCE_CLI_DIR}/snl/teacher.pb)
+  pinas_reduce_error_test(cli_reduce_budget_above_model "is not below the model's"
+    reduce ${teacher} --budget 1000000 --out ${PINAS_REDUCE_CLI_DIR}/err1 --quiet)
+  pinas_reduce_error_test(cli_reduce_unknown_method "unknown method 'magic'"
+    reduce ${teacher} --method magic --budget 10 --out ${PINAS_REDUCE_CLI_DIR}/err2 --quiet)
+  pinas_reduce_error_test(cli_reduce_bad_budget "'ten' is not a positive ReLU count"
+    reduce ${teacher} --budget ten --out ${PINAS_REDUCE_CLI_DIR}/err3 --quiet)
+  pinas_reduce_error_test(cli_reduce_deepreduce_needs_resnet "deepreduce needs a model of the resnet space"
+    reduce ${teacher} --method deepreduce --budget 10 --out ${PINAS_REDUCE_CLI_DIR}/err4 --quiet)
+  add_test(NAME cli_reduce_linear_model
+           COMMAND pinas pi random-model ${PINAS_REDUCE_FIXTURES}/linear_fashion.architecture.txt
+                   --out ${PINAS_REDUCE_CLI_DIR}/linear.pb)
+  pinas_reduce_error_test(cli_reduce_model_without_relus "has no ReLUs to reduce"
+    reduce ${PINAS_REDUCE_CLI_DIR}/linear.pb --data fashion-mnist --budget 10 --out ${PINAS_REDUCE_CLI_DIR}/err5
+    --quiet)
+  set_tests_properties(cli_reduce_model_without_relus PROPERTIES DEPENDS cli_reduce_linear_model)
+else()
+  add_test(NAME cli_reduce_skipped COMMAND ${CMAKE_COMMAND} -E echo
+           "skipped: Debian's dataset-fashion-mnist is not installed")
+  set_tests_properties(cli_reduce_skipped PROPERTIES SKIP_REGULAR_EXPRESSION "skipped")
+endif()
