@@ -26,6 +26,48 @@ void Evaluator::multiply_accumulate(Ciphertext& accumulator, const Ciphertext& c
   }
 }
 
+void Evaluator::multiply_accumulate(WideAccumulator& accumulator, const Ciphertext& ciphertext,
+                                    const RnsPolynomial& plaintext) const {
+  const std::size_t size = context_.prime_count() * context_.degree();
+  if (ciphertext.a.size() != size || ciphertext.b.size() != size || plaintext.size() != size) {
+    throw HeError("evaluator: operands of the wrong size");
+  }
+  if (accumulator.a.empty()) {
+    accumulator.a.assign(size, 0);
+    accumulator.b.assign(size, 0);
+  }
+  if (accumulator.pending == 60) {
+    for (std::size_t i = 0; i < context_.prime_count(); ++i) {
+      const Modulus& mod = context_.modulus(i);
+      for (std::size_t j = i * context_.degree(); j < (i + 1) * context_.degree(); ++j) {
+        accumulator.b[j] = mod.reduce(accumulator.b[j]);
+        accumulator.a[j] = mod.reduce(accumulator.a[j]);
+      }
+    }
+    accumulator.pending = 1;  // the reduced values count as one term
+  }
+  for (std::size_t j = 0; j < size; ++j) {
+    accumulator.b[j] += static_cast<uint128>(ciphertext.b[j]) * plaintext[j];
+    accumulator.a[j] += static_cast<uint128>(ciphertext.a[j]) * plaintext[j];
+  }
+  ++accumulator.pending;
+}
+
+Ciphertext Evaluator::reduce(WideAccumulator& accumulator) const {
+  Ciphertext result;
+  if (accumulator.a.empty()) return result;
+  result.a = context_.zero();
+  result.b = context_.zero();
+  for (std::size_t i = 0; i < context_.prime_count(); ++i) {
+    const Modulus& mod = context_.modulus(i);
+    for (std::size_t j = i * context_.degree(); j < (i + 1) * context_.degree(); ++j) {
+      result.b[j] = mod.reduce(accumulator.b[j]);
+      result.a[j] = mod.reduce(accumulator.a[j]);
+    }
+  }
+  return result;
+}
+
 SwitchedCiphertext Evaluator::finish(Ciphertext accumulator, const Ciphertext& zero,
                                      std::span<const std::uint32_t> positions,
                                      std::span<const std::uint64_t> m,

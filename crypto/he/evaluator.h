@@ -23,6 +23,16 @@ class Evaluator {
   // accumulator is first set to zero).
   void multiply_accumulate(Ciphertext& accumulator, const Ciphertext& ciphertext,
                            const RnsPolynomial& plaintext_ntt) const;
+  // The same, lazily: products are summed as 128-bit integers and reduced
+  // every 60 terms (each product is below 2^122) and by reduce().
+  struct WideAccumulator {
+    std::vector<uint128> b, a;
+    int pending = 0;
+  };
+  void multiply_accumulate(WideAccumulator& accumulator, const Ciphertext& ciphertext,
+                           const RnsPolynomial& plaintext_ntt) const;
+  // The reduced sum (NTT form); empty components when nothing was added.
+  Ciphertext reduce(WideAccumulator& accumulator) const;
   // What the server sends for an accumulated product: adds `zero` (a fresh
   // public-key encryption of zero: 'a' becomes independent of the weights),
   // leaves the NTT domain, adds round(q·m_i/t) and the flooding noise

@@ -60,6 +60,15 @@ HeContext::HeContext(HeParameters parameters) : parameters_(std::move(parameters
     }
     crt_factors_.push_back(m.inverse(others));
     crt_factors_shoup_.push_back(m.shoup(crt_factors_.back()));
+    // floor(2^192 / p) by long division of 2^192 (words 0, 0, 0, 1) by p.
+    uint128 rest = 1;
+    std::array<std::uint64_t, 3> reciprocal{};
+    for (int word = 2; word >= 0; --word) {
+      const uint128 dividend = rest << 64;
+      reciprocal[static_cast<std::size_t>(word)] = static_cast<std::uint64_t>(dividend / primes[i]);
+      rest = dividend % primes[i];
+    }
+    reciprocals_.push_back(reciprocal);
   }
   const double log_n = std::log2(static_cast<double>(parameters_.degree()));
   if (primes.size() < 2 ||
@@ -156,14 +165,14 @@ std::vector<uint128> HeContext::switch_to_power_of_two(const RnsPolynomial& p,
     uint128 fraction = 0;
     for (std::size_t i = 0; i < prime_count(); ++i) {
       const Modulus& mod = modulus(i);
-      const std::uint64_t pi = mod.value();
       const std::uint64_t y =
           mod.multiply_shoup(p[i * degree() + j], crt_factors_[i], crt_factors_shoup_[i]);
-      const uint128 high_dividend = static_cast<uint128>(y) << 64;
-      const std::uint64_t high = static_cast<std::uint64_t>(high_dividend / pi);
-      const std::uint64_t rest = static_cast<std::uint64_t>(high_dividend % pi);
-      const std::uint64_t low = static_cast<std::uint64_t>((static_cast<uint128>(rest) << 64) / pi);
-      fraction += (static_cast<uint128>(high) << 64) | low;
+      const auto& r = reciprocals_[i];
+      // Bits 64..191 of y·floor(2^192/p_i) = floor(y·2^128/p_i) - (0 or 1).
+      const uint128 low = static_cast<uint128>(y) * r[0];
+      const uint128 middle = static_cast<uint128>(y) * r[1];
+      const std::uint64_t high = y * r[2];
+      fraction += (low >> 64) + middle + (static_cast<uint128>(high) << 64);
     }
     result[k] = ((fraction + half) >> (128 - bits)) & mask;
   }

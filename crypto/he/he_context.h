@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -59,7 +60,7 @@ class HeContext {
   // Modulus switching of the coefficient-form p from q to 2^bits:
   // round(2^bits · x / q) mod 2^bits for the coefficients at `positions`
   // (every coefficient when positions is empty). The result is within 1 of
-  // 2^bits · x / q (a 128-bit fixed-point CRT sum, its error below 2^-120).
+  // 2^bits · x / q (a 128-bit fixed-point CRT sum, its error below 2^-125).
   // Requires bits <= 120.
   std::vector<uint128> switch_to_power_of_two(const RnsPolynomial& p,
                                               std::span<const std::uint32_t> positions,
@@ -81,6 +82,9 @@ class HeContext {
   std::uint64_t delta_remainder_ = 0;          // q mod t
   std::vector<std::uint64_t> crt_factors_;     // (q / p_i)^-1 mod p_i
   std::vector<std::uint64_t> crt_factors_shoup_;
+  // floor(2^192 / p_i) as three words (low first): y/p_i as a 128-bit
+  // fraction is bits 64..191 of y·that, without a division.
+  std::vector<std::array<std::uint64_t, 3>> reciprocals_;
   std::uint64_t p0_inverse_mod_p1_ = 0;
 };
 

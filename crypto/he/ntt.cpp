@@ -46,52 +46,64 @@ NttTables::NttTables(std::uint64_t prime, std::size_t degree) : modulus_(prime),
   degree_inverse_shoup_ = modulus_.shoup(degree_inverse_);
 }
 
+// Harvey's lazy butterflies: values stay in [0, 4p) (forward) or [0, 2p)
+// (inverse) between stages and are reduced once at the end; the conditional
+// subtractions are written as masks so the compiler emits no branches
+// (on random residues a branch mispredicts half the time).
+namespace {
+
+inline std::uint64_t subtract_if_at_least(std::uint64_t x, std::uint64_t bound) {
+  return x - (bound & (0 - static_cast<std::uint64_t>(x >= bound)));
+}
+
+}  // namespace
+
 void NttTables::forward(std::span<std::uint64_t> a) const {
   if (a.size() != degree_)
     throw HeError("ntt: " + std::to_string(a.size()) + " values for degree " +
                   std::to_string(degree_));
-  const std::uint64_t p = modulus_.value();
+  const std::uint64_t p = modulus_.value(), two_p = 2 * p;
   std::size_t t = degree_;
   for (std::size_t m = 1; m < degree_; m <<= 1) {
     t >>= 1;
     for (std::size_t i = 0; i < m; ++i) {
       const std::uint64_t w = roots_[m + i], w_shoup = roots_shoup_[m + i];
-      std::uint64_t* x = a.data() + 2 * i * t;
-      std::uint64_t* y = x + t;
+      std::uint64_t* __restrict x = a.data() + 2 * i * t;
+      std::uint64_t* __restrict y = x + t;
       for (std::size_t j = 0; j < t; ++j) {
-        const std::uint64_t u = x[j];
-        const std::uint64_t v = modulus_.multiply_shoup(y[j], w, w_shoup);
-        const std::uint64_t sum = u + v;
-        x[j] = sum >= p ? sum - p : sum;
-        y[j] = u >= v ? u - v : u + p - v;
+        const std::uint64_t u = subtract_if_at_least(x[j], two_p);
+        const std::uint64_t v = modulus_.multiply_shoup_lazy(y[j], w, w_shoup);  // [0, 2p)
+        x[j] = u + v;
+        y[j] = u + two_p - v;
       }
     }
   }
+  for (auto& value : a) value = subtract_if_at_least(subtract_if_at_least(value, two_p), p);
 }
 
 void NttTables::inverse(std::span<std::uint64_t> a) const {
   if (a.size() != degree_)
     throw HeError("inverse ntt: " + std::to_string(a.size()) + " values for degree " +
                   std::to_string(degree_));
-  const std::uint64_t p = modulus_.value();
+  const std::uint64_t p = modulus_.value(), two_p = 2 * p;
   std::size_t t = 1;
   for (std::size_t m = degree_; m > 1; m >>= 1) {
     const std::size_t h = m / 2;
     for (std::size_t i = 0; i < h; ++i) {
       const std::uint64_t w = inverse_roots_[h + i], w_shoup = inverse_roots_shoup_[h + i];
-      std::uint64_t* x = a.data() + 2 * i * t;
-      std::uint64_t* y = x + t;
+      std::uint64_t* __restrict x = a.data() + 2 * i * t;
+      std::uint64_t* __restrict y = x + t;
       for (std::size_t j = 0; j < t; ++j) {
-        const std::uint64_t u = x[j], v = y[j];
-        const std::uint64_t sum = u + v;
-        x[j] = sum >= p ? sum - p : sum;
-        y[j] = modulus_.multiply_shoup(u >= v ? u - v : u + p - v, w, w_shoup);
+        const std::uint64_t u = x[j], v = y[j];  // [0, 2p)
+        x[j] = subtract_if_at_least(u + v, two_p);
+        y[j] = modulus_.multiply_shoup_lazy(u + two_p - v, w, w_shoup);
       }
     }
     t <<= 1;
   }
-  for (auto& value : a)
+  for (auto& value : a) {
     value = modulus_.multiply_shoup(value, degree_inverse_, degree_inverse_shoup_);
+  }
 }
 
 std::vector<std::uint64_t> schoolbook_negacyclic_product(std::span<const std::uint64_t> a,

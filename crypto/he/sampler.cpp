@@ -1,7 +1,6 @@
 #include "crypto/he/sampler.h"
 
 #include <cmath>
-#include <numbers>
 
 #include "crypto/he/he_error.h"
 
@@ -45,18 +44,31 @@ std::vector<std::int64_t> Sampler::ternary(std::size_t count) {
 }
 
 std::vector<std::int64_t> Sampler::gaussian(std::size_t count, double sigma, std::int64_t bound) {
+  // The discrete Gaussian on [-bound, bound], ρ(x) = exp(-x²/2σ²), by a
+  // cumulative table over |x| (probabilities scaled to 2^63) and a random sign.
+  if (bound < 0 || bound > 4096) throw HeError("sampler: Gaussian bound " + std::to_string(bound));
+  std::vector<double> weights(static_cast<std::size_t>(bound) + 1);
+  double total = 0;
+  for (std::int64_t x = 0; x <= bound; ++x) {
+    const double rho = std::exp(-static_cast<double>(x * x) / (2 * sigma * sigma));
+    weights[static_cast<std::size_t>(x)] = x == 0 ? rho : 2 * rho;  // ±x
+    total += weights[static_cast<std::size_t>(x)];
+  }
+  std::vector<std::uint64_t> cumulative(weights.size());
+  double running = 0;
+  for (std::size_t x = 0; x < weights.size(); ++x) {
+    running += weights[x];
+    cumulative[x] = static_cast<std::uint64_t>(std::ldexp(running / total, 63));
+  }
+  cumulative.back() = std::uint64_t{1} << 63;
   std::vector<std::int64_t> result(count);
-  auto unit = [&] {  // uniform in (0, 1], 53 bits
-    return (static_cast<double>(prg_.random_uint64() >> 11) + 1.0) * 0x1.0p-53;
-  };
   for (auto& value : result) {
-    std::int64_t v;
-    do {
-      const double radius = std::sqrt(-2.0 * std::log(unit()));
-      const double angle = 2.0 * std::numbers::pi * unit();
-      v = std::llround(sigma * radius * std::cos(angle));
-    } while (v > bound || v < -bound);
-    value = v;
+    const std::uint64_t word = prg_.random_uint64();
+    const std::uint64_t u = word >> 1;  // 63 bits for the magnitude, 1 for the sign
+    std::size_t x = 0;
+    while (cumulative[x] <= u) ++x;
+    const std::int64_t magnitude = static_cast<std::int64_t>(x);
+    value = (word & 1) != 0 ? -magnitude : magnitude;
   }
   return result;
 }

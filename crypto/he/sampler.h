@@ -22,8 +22,8 @@ class Sampler {
   RnsPolynomial uniform(const HeContext& context);
   // Uniform ternary coefficients in {-1, 0, 1}.
   std::vector<std::int64_t> ternary(std::size_t count);
-  // Rounded Gaussian with standard deviation `sigma`, resampled outside
-  // [-bound, bound].
+  // The discrete Gaussian with parameter `sigma` (ρ(x) = exp(-x²/2σ²))
+  // restricted to [-bound, bound] (bound <= 4096), by a cumulative table.
   std::vector<std::int64_t> gaussian(std::size_t count, double sigma, std::int64_t bound);
   // Uniform integers in [-2^bits, 2^bits] (bits <= 124): flooding noise.
   std::vector<__int128> flood(std::size_t count, std::uint32_t bits);

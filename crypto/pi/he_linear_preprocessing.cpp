@@ -392,13 +392,14 @@ std::vector<std::uint64_t> HeLinearPreprocessing::server_linear(const std::strin
     he::Evaluator evaluator(*context_);
     he::Encryptor encryptor(*context_, random);
     he::Sampler sampler(random);
-    he::Ciphertext accumulator;
+    he::Evaluator::WideAccumulator sum;
     std::vector<std::int64_t> kernel(parameters.degree());
     for (std::size_t b = 0; b < packing.input_blocks(); ++b) {
       if (!packing.connected(j, b)) continue;
       packing.encode_kernel(j, b, weights, kernel);
-      evaluator.multiply_accumulate(accumulator, inputs[b], evaluator.transform_plaintext(kernel));
+      evaluator.multiply_accumulate(sum, inputs[b], evaluator.transform_plaintext(kernel));
     }
+    he::Ciphertext accumulator = evaluator.reduce(sum);
     const auto& positions = packing.output_positions(j);
     std::vector<std::uint64_t> mask(positions.size());
     for (auto& v : mask) v = ring.reduce(random.random_uint64());

@@ -87,6 +87,25 @@ TEST_P(HeRoundTrip, EncryptSwitchDecrypt) {
 
 INSTANTIATE_TEST_SUITE_P(RingBits, HeRoundTrip, ::testing::Values(16u, 32u, 48u, 64u));
 
+// The lazy 128-bit accumulator (reduced every 60 terms) equals the reduced one.
+TEST(HeEvaluator, WideAccumulationEqualsReducedAccumulation) {
+  const HeContext context(HeParameters::standard(48, 3));
+  crypto::Prg prg(seed(21));
+  Sampler sampler(prg);
+  Evaluator evaluator(context);
+  Ciphertext narrow;
+  Evaluator::WideAccumulator wide;
+  for (int term = 0; term < 130; ++term) {
+    const Ciphertext ciphertext{sampler.uniform(context), sampler.uniform(context)};
+    const RnsPolynomial plaintext = sampler.uniform(context);  // worst case: full-size residues
+    evaluator.multiply_accumulate(narrow, ciphertext, plaintext);
+    evaluator.multiply_accumulate(wide, ciphertext, plaintext);
+  }
+  const Ciphertext reduced = evaluator.reduce(wide);
+  EXPECT_EQ(reduced.a, narrow.a);
+  EXPECT_EQ(reduced.b, narrow.b);
+}
+
 TEST(HeEncryption, SeededCiphertextsFromAPeerAreChecked) {
   const HeContext context(HeParameters::standard(32, 2));
   SeededCiphertext bad{seed(1), context.zero()};
