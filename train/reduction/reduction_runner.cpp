@@ -78,19 +78,26 @@ ReductionResult run_reduction(const ReductionJob& job) {
   if (job.method == ReductionMethod::kDeepReduce) {
     detail::run_deepreduce(context, result);
   } else {
-    for (int64_t budget : job.budgets) {
+    // Largest budget first: SNL's smaller budgets continue its mask phase.
+    std::vector<int64_t> budgets = job.budgets;
+    std::sort(budgets.begin(), budgets.end(), std::greater<>());
+    budgets.erase(std::unique(budgets.begin(), budgets.end()), budgets.end());
+    std::filesystem::path previous;
+    for (int64_t budget : budgets) {
       const auto folder = job.output_dir / fmt::format("{}-{}", method, budget);
       const auto done = folder / "result.json";
       if (job.resume && std::filesystem::exists(done)) {
         result.networks.push_back(network_from_json(json::parse(std::ifstream(done))));
         context.log(fmt::format("{} budget {}: already done", method, budget));
+        previous = folder / "mask_phase.pt";
         continue;
       }
       std::filesystem::create_directories(folder);
       ReducedNetwork reduced = job.method == ReductionMethod::kAutoRep
                                    ? detail::run_autorep(context, budget, folder)
                                    : detail::run_snl(context, budget, folder,
-                                                     job.method == ReductionMethod::kSnlChannel);
+                                                     job.method == ReductionMethod::kSnlChannel, previous);
+      previous = folder / "mask_phase.pt";
       std::ofstream(done) << network_json(reduced).dump(2) << "\n";
       context.log(fmt::format("{} budget {}: {} ReLUs, {} polynomial elements, test accuracy {:.2f}% -> {}", method,
                               budget, reduced.relus, reduced.polynomial_elements, 100 * reduced.test_accuracy,
@@ -98,6 +105,8 @@ ReductionResult run_reduction(const ReductionJob& job) {
       result.networks.push_back(std::move(reduced));
     }
   }
+  std::sort(result.networks.begin(), result.networks.end(),
+            [](const ReducedNetwork& a, const ReducedNetwork& b) { return a.budget < b.budget; });
   std::ofstream(job.output_dir / "front.json") << reduction_result_json(result) << "\n";
   std::ofstream(job.output_dir / "front.txt") << reduction_result_table(result);
   return result;

@@ -12,9 +12,11 @@
 // ReLU count is at most `budget` by the exported file's IR.
 namespace pinas::train::detail {
 
-// SNL, per pixel or per channel (snl_reduction.cpp).
+// SNL, per pixel or per channel (snl_reduction.cpp). `continue_from`, when it
+// names a larger budget's mask_phase.pt, continues that run's mask phase (the
+// trajectory is the same until the stop) instead of starting over.
 ReducedNetwork run_snl(ReductionContext& context, int64_t budget, const std::filesystem::path& folder,
-                       bool channel_wise);
+                       bool channel_wise, const std::filesystem::path& continue_from = {});
 
 // SNL's λ schedule after an epoch (0-based state.epoch, not yet advanced) that
 // ended with `count` live ReLUs: λ ← growth·λ when the count did not fall below

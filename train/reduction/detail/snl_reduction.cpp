@@ -30,7 +30,7 @@ void snl_lambda_step(ReductionState& state, int64_t count, const SnlOptions& opt
 }
 
 ReducedNetwork run_snl(ReductionContext& context, int64_t budget, const std::filesystem::path& folder,
-                       bool channel_wise) {
+                       bool channel_wise, const std::filesystem::path& continue_from) {
   const auto start = std::chrono::steady_clock::now();
   const SnlOptions& options = context.job().snl;
   const std::string label = channel_wise ? "snl-channel" : "snl";
@@ -70,6 +70,13 @@ ReducedNetwork run_snl(ReductionContext& context, int64_t budget, const std::fil
       Checkpoint::load(checkpoint, *network, &optimizer);
       context.log(fmt::format("{} budget {}: resuming the mask phase after epoch {} (λ {:.3g})", label, budget,
                               state.epoch, state.lambda));
+    } else if (!continue_from.empty() && std::filesystem::exists(continue_from)) {
+      // SNL's mask phase does not depend on the budget until it stops: a smaller
+      // budget continues the larger one's trajectory instead of repeating it.
+      state = ReductionState::from_json(Checkpoint::read_info(continue_from).extra_state, continue_from.string());
+      Checkpoint::load(continue_from, *network, &optimizer);
+      context.log(fmt::format("{} budget {}: continuing the mask phase of {} after epoch {} ({} live ReLUs)", label,
+                              budget, continue_from.parent_path().filename().string(), state.epoch, state.live));
     }
     auto penalty = [&] {
       torch::Tensor sum = torch::zeros({}, torch::TensorOptions().device(context.device()));
@@ -97,6 +104,9 @@ ReducedNetwork run_snl(ReductionContext& context, int64_t budget, const std::fil
       save_reduction_checkpoint(context, folder, *network, optimizer, state);
       if (count <= budget) break;
     }
+    // The relaxed state, for the next smaller budget to continue from.
+    save_reduction_checkpoint(context, folder, *network, optimizer, state);
+    std::filesystem::copy_file(checkpoint, folder / "mask_phase.pt", std::filesystem::copy_options::overwrite_existing);
     // Binarize: α > threshold, cut to the budget if the schedule ended over it.
     const auto masks = budget_masks(sites, budget, options.alpha_threshold, channel_wise);
     for (size_t i = 0; i < sites.size(); ++i) sites[i].layer->finish_relaxation(masks[i].to(context.device()));
