@@ -15,5 +15,7 @@ if(Python3_Interpreter_FOUND AND EXISTS /usr/share/datasets/fashion-mnist)
   set_tests_properties(cli.darts.resume_after_sigkill PROPERTIES TIMEOUT 600 RUN_SERIAL TRUE
                        PASS_REGULAR_EXPRESSION "OK: [0-9]+ kills")
 else()
-  message(STATUS "cli.darts tests skipped: they need Python 3 and /usr/share/datasets/fashion-mnist")
+  foreach(name cli.darts.search cli.darts.resume_after_sigkill)
+    pinas_skipped_test(${name} "needs Python 3 and /usr/share/datasets/fashion-mnist")
+  endforeach()
 endif()

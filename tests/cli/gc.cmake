@@ -20,7 +20,9 @@ if(EXISTS ${PINAS_GC_AES})
                        PASS_REGULAR_EXPRESSION "^${PINAS_GC_AES_CIPHERTEXT}\n${PINAS_GC_AES_CIPHERTEXT}\n$"
                        TIMEOUT 60)
 else()
-  message(STATUS "gc CLI tests: ${PINAS_GC_AES} is absent, AES-128 tests skipped")
+  foreach(name cli_gc_run_aes128 cli_gc_run_aes128_two_processes)
+    pinas_skipped_test(${name} "${PINAS_GC_AES} is absent (the ../shared folder)")
+  endforeach()
 endif()
 
 # A malformed Bristol file is refused with its line number (exit status 2).

@@ -70,6 +70,8 @@ if(Python3_Interpreter_FOUND)
            COMMAND ${Python3_EXECUTABLE} ${NAS_CLI_INPUTS}/resume_after_kill.py $<TARGET_FILE:pinas>
                    ${NAS_CLI_WORK}/resume 6 1)
   set_tests_properties(cli.nas.resume_after_sigkill PROPERTIES TIMEOUT 300 PASS_REGULAR_EXPRESSION "^.*OK: [0-9]+ kills")
+else()
+  pinas_skipped_test(cli.nas.resume_after_sigkill "needs Python 3")
 endif()
 
 # MPI: rank 0 controls, ranks 1-2 train real candidates on Fashion-MNIST subsets.
@@ -81,4 +83,6 @@ if(NAS_MPIRUN AND MPI_CXX_FOUND AND EXISTS /usr/share/datasets/fashion-mnist)
     TIMEOUT 120
     ENVIRONMENT "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1"
     PASS_REGULAR_EXPRESSION "MPI, 2 worker ranks.*rank [12].*Pareto front \\([1-9][0-9]* of 4 complete trials")
+else()
+  pinas_skipped_test(cli.nas.mpi_search "needs mpirun, MPI and /usr/share/datasets/fashion-mnist")
 endif()

@@ -56,6 +56,10 @@ echo status=$status"
   set_tests_properties(cli_pi_infer_wrong_ring PROPERTIES FIXTURES_REQUIRED pi_model
                        PASS_REGULAR_EXPRESSION "pinas: error: .*refused: ring bits: server 48, client 32.*status=2"
                        TIMEOUT 60)
+else()
+  foreach(name cli_pi_serve_infer_two_processes cli_pi_serve_infer_ring32 cli_pi_infer_text cli_pi_infer_wrong_ring)
+    pinas_skipped_test(${name} "${PINAS_PI_IMAGES} is absent (Debian's dataset-fashion-mnist)")
+  endforeach()
 endif()
 
 # Broken model files are refused with a clear error and exit status 2.

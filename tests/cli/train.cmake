@@ -55,6 +55,9 @@ if(EXISTS ${PINAS_TRAIN_TEST_IMAGES})
                    0 1 2 3)
   set_tests_properties(cli_pi_trained_model_two_processes PROPERTIES FIXTURES_REQUIRED pinas_train_model
                        PASS_REGULAR_EXPRESSION "bit-exact 4 images, [0-9]+ rounds" TIMEOUT 300)
+else()
+  pinas_skipped_test(cli_pi_trained_model_two_processes
+                     "${PINAS_TRAIN_TEST_IMAGES} is absent (Debian's dataset-fashion-mnist)")
 endif()
 
 add_test(NAME cli_train_kill_and_resume
