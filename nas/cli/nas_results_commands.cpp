@@ -122,9 +122,14 @@ pinas::cli::CommandRegistration results_commands("status", [](CLI::App& app) {
         nlohmann::json list = nlohmann::json::array();
         for (const TrialRecord& trial : front)
           list.push_back(pinas::nas::trial_json(trial, metric));
+        for (const auto& reduced : results.reduced) list.push_back(pinas::nas::reduced_json(reduced));
         std::cout << list.dump(2) << "\n";
       } else {
         std::cout << pinas::nas::trial_table(front, metric);
+        if (!results.reduced.empty()) {
+          std::cout << "\nreduced networks (the config's reduction step):\n"
+                    << pinas::nas::reduced_table(results.reduced);
+        }
       }
     });
   }

@@ -255,6 +255,22 @@ void complete_and_validate(pb::ExperimentConfig& config, const std::string& orig
     refuse(origin, "training.threads_per_trial", "must be positive");
 
   if (config.max_trials() <= 0) refuse(origin, "max_trials", "must be positive");
+  if (config.has_reduction()) {
+    const auto& reduction = config.reduction();
+    const std::string method = reduction.method();
+    if (method != "snl" && method != "snl-channel" && method != "autorep" && method != "deepreduce") {
+      refuse(origin, "reduction.method", "'" + method + "' is not snl, snl-channel, autorep or deepreduce");
+    }
+    if (reduction.budgets_size() == 0) refuse(origin, "reduction.budgets", "needs at least one ReLU budget");
+    for (auto budget : reduction.budgets()) {
+      if (budget <= 0) refuse(origin, "reduction.budgets", "every budget must be positive");
+    }
+    if (reduction.candidates() < 0 || reduction.epochs() < 0 || reduction.finetune_epochs() < 0 ||
+        reduction.criticality_epochs() < 0) {
+      refuse(origin, "reduction", "candidates and epochs must not be negative");
+    }
+    if (config.space() == "synthetic") refuse(origin, "reduction", "the synthetic space trains no networks");
+  }
   if (config.parallelism() == 0) config.set_parallelism(1);
   if (config.parallelism() < 1 || config.parallelism() > 1024)
     refuse(origin, "parallelism", "must be in 1..1024");

@@ -7,6 +7,7 @@
 
 #include "nas/cluster/cluster_error.h"
 #include "nas/cluster/mpi_cluster.h"
+#include "nas/controller/reduction_step.h"
 #include "nas/config/experiment_config.h"
 #include "nas/controller/search_controller.h"
 #include "nas/evaluation/synthetic_evaluator.h"
@@ -144,6 +145,11 @@ void search_as_controller(const Experiment& experiment, Executor& executor, std:
       metric == pb::PI_LATENCY ? "predicted private-inference latency" : "exact ReLU count");
   log << trial_table(front, metric);
   log.flush();
+  if (experiment.config.has_reduction()) {
+    run_reduction_step(results, log);
+    log << "\nreduced networks:\n" << reduced_table(load_results(experiment.folder).reduced);
+    log.flush();
+  }
 }
 
 // One rank of an MPI search: rank 0 controls, the others train. Throws

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <set>
 
 #include "nas/config/experiment_config.h"
@@ -34,6 +35,44 @@ std::filesystem::path store_path(const std::filesystem::path& folder) {
   return folder / "trials.db";
 }
 
+namespace {
+
+// DIR/reductions/trial-N/front.json, as `pinas reduce` writes it.
+std::vector<ReducedResult> load_reduced(const std::filesystem::path& folder) {
+  std::vector<ReducedResult> reduced;
+  std::error_code error;
+  const auto root = folder / "reductions";
+  if (!std::filesystem::is_directory(root, error)) return reduced;
+  std::vector<std::filesystem::path> fronts;
+  for (const auto& entry : std::filesystem::directory_iterator(root, error)) {
+    if (std::filesystem::exists(entry.path() / "front.json")) fronts.push_back(entry.path() / "front.json");
+  }
+  std::sort(fronts.begin(), fronts.end());
+  for (const auto& path : fronts) {
+    const std::string name = path.parent_path().filename().string();  // trial-N
+    try {
+      const auto document = nlohmann::json::parse(std::ifstream(path));
+      for (const auto& network : document.at("networks")) {
+        ReducedResult result;
+        result.trial = std::stoll(name.substr(name.find('-') + 1));
+        result.method = document.at("method").get<std::string>();
+        result.budget = network.at("budget").get<std::int64_t>();
+        result.relus = network.at("relus").get<std::int64_t>();
+        result.polynomial_elements = network.at("polynomial_elements").get<std::int64_t>();
+        result.val_accuracy = network.at("val_accuracy").is_null() ? 0.0 : network.at("val_accuracy").get<double>();
+        result.test_accuracy = network.at("test_accuracy").is_null() ? 0.0 : network.at("test_accuracy").get<double>();
+        result.model_file = network.at("model_file").get<std::string>();
+        reduced.push_back(std::move(result));
+      }
+    } catch (const std::exception& failure) {
+      throw StoreError(fmt::format("{}: unreadable reduction front ({})", path.string(), failure.what()));
+    }
+  }
+  return reduced;
+}
+
+}  // namespace
+
 ExperimentResults load_results(const std::filesystem::path& folder) {
   auto store = TrialStore::open(store_path(folder), /*read_only=*/true);
   ExperimentResults results;
@@ -44,7 +83,31 @@ ExperimentResults load_results(const std::filesystem::path& folder) {
         fmt::format("trial store {} holds no experiment config", store.path().string()));
   results.config = parse_experiment_config(*text, store.path().string() + " (stored config)");
   results.trials = store.trials();
+  results.reduced = load_reduced(folder);
   return results;
+}
+
+nlohmann::json reduced_json(const ReducedResult& reduced) {
+  return {{"reduced", true},
+          {"reduced_from", reduced.trial},
+          {"method", reduced.method},
+          {"budget", reduced.budget},
+          {"relus", reduced.relus},
+          {"polynomial_elements", reduced.polynomial_elements},
+          {"val_accuracy", reduced.val_accuracy},
+          {"test_accuracy", reduced.test_accuracy},
+          {"model_file", reduced.model_file}};
+}
+
+std::string reduced_table(const std::vector<ReducedResult>& reduced) {
+  std::string text = fmt::format("{:>6} {:<12} {:>10} {:>10} {:>11} {:>9} {:>9}  {}\n", "trial", "reduced by",
+                                 "budget", "ReLUs", "polynomial", "val acc", "test acc", "model");
+  for (const auto& network : reduced) {
+    text += fmt::format("{:>6} {:<12} {:>10} {:>10} {:>11} {:>9.4f} {:>9.4f}  {}\n", network.trial, network.method,
+                        network.budget, network.relus, network.polynomial_elements, network.val_accuracy,
+                        network.test_accuracy, network.model_file);
+  }
+  return text;
 }
 
 std::vector<TrialRecord> ranked_trials(const ExperimentResults& results) {
@@ -134,7 +197,17 @@ std::string pareto_svg(const ExperimentResults& results) {
   axes.x_title = latency ? "predicted online latency, s (log scale)" : "ReLUs (log scale)";
   axes.y_title = "validation accuracy";
   axes.x_seconds = latency;
-  return render_front_svg(axes, {dominated, pareto});
+  std::vector<PlotSeries> series = {dominated, pareto};
+  if (!latency && !results.reduced.empty()) {
+    PlotSeries reduced{"reduced (" + results.reduced.front().method + ")", "#1f77b4", false, 4.0, {}};
+    for (const auto& network : results.reduced) {
+      reduced.points.push_back({static_cast<double>(std::max<std::int64_t>(1, network.relus)), network.val_accuracy,
+                                fmt::format("trial {} reduced by {} to {} ReLUs, {:.4f}", network.trial,
+                                            network.method, network.relus, network.val_accuracy)});
+    }
+    series.push_back(std::move(reduced));
+  }
+  return render_front_svg(axes, series);
 }
 
 }  // namespace pinas::nas

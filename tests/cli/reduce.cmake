@@ -44,6 +44,11 @@ if(EXISTS /usr/share/datasets/fashion-mnist)
     reduce ${PINAS_REDUCE_CLI_DIR}/linear.pb --data fashion-mnist --budget 10 --out ${PINAS_REDUCE_CLI_DIR}/err5
     --quiet)
   set_tests_properties(cli_reduce_model_without_relus PROPERTIES DEPENDS cli_reduce_linear_model)
+  # The experiment config's reduction step: searched and reduced networks side by side.
+  add_test(NAME cli_reduce_search_step
+           COMMAND /bin/sh -c "rm -rf '${PINAS_REDUCE_CLI_DIR}/search' && '$<TARGET_FILE:pinas>' search --config '${PROJECT_SOURCE_DIR}/tests/nas/cli/reduction_fashion_mnist.textproto' --out '${PINAS_REDUCE_CLI_DIR}/search' && '$<TARGET_FILE:pinas>' pareto '${PINAS_REDUCE_CLI_DIR}/search' --plot '${PINAS_REDUCE_CLI_DIR}/search/front.svg'")
+  set_tests_properties(cli_reduce_search_step PROPERTIES TIMEOUT 600
+                       PASS_REGULAR_EXPRESSION "reduced networks \\(the config's reduction step\\):[^\n]*\n[^\n]*\n +[0-9]+ snl +500 +[0-9]+")
 else()
   add_test(NAME cli_reduce_skipped COMMAND ${CMAKE_COMMAND} -E echo
            "skipped: Debian's dataset-fashion-mnist is not installed")
