@@ -1,11 +1,14 @@
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <random>
 
 #include "crypto/pi/detail/ring.h"
 #include "crypto/pi/detail/tensor_ops.h"
 #include "crypto/pi/he_linear_preprocessing.h"
 #include "crypto/pi/pi_error.h"
+#include "crypto/pi/random_model.h"
+#include "search_spaces/presets.h"
 #include "tests/pi/detail/loopback.h"
 
 namespace pinas::pi {
@@ -88,11 +91,19 @@ TEST_P(HeLinearLayers, SharesSumToTheLinearMapOfTheClientShare) {
         for (std::size_t i = 0; i < cases.size(); ++i) {
           client_out[i] = client.client_linear(cases[i].first, cases[i].second, inputs[i]);
         }
-        for (const auto& cost : client.costs()) client_sent += cost.bytes_sent;
-        // The plan's byte count is what went over the wire.
-        std::uint64_t planned = 0;
-        for (const auto& [node, plan] : client.plans()) planned += plan.client_bytes;
-        EXPECT_EQ(client_sent, planned);
+        std::uint64_t client_received = 0;
+        for (const auto& cost : client.costs()) {
+          client_sent += cost.bytes_sent;
+          client_received += cost.bytes_received;
+        }
+        // The plans' byte counts are exactly what went over the wire.
+        std::uint64_t planned_up = 0, planned_down = 0;
+        for (const auto& [node, plan] : client.plans()) {
+          planned_up += plan.client_bytes;
+          planned_down += plan.server_bytes;
+        }
+        EXPECT_EQ(client_sent, planned_up);
+        EXPECT_EQ(client_received, planned_down);
       });
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const auto& g = cases[i].second;
@@ -128,6 +139,28 @@ TEST(HeLinearPlanning, RefusesALayerWhoseNoiseNoPermittedModulusHolds) {
   EXPECT_THROW(
       he_network_plan(FixedPointConfig{}, {{"big", conv({3, 100, 100}, 4, 3, 1, 1, 1, 1)}}),
       CompileError);
+}
+
+// The parameters the default configuration picks for cryptonas-cnet1: q of
+// two or three primes within the 128-bit table, every layer within budget.
+TEST(HeLinearPlanning, Cnet1FitsTheStandardParameters) {
+  auto architecture = spaces::make_preset("cryptonas-cnet1").to_proto();
+  auto network = FixedPointNetwork::compile(random_weight_model(architecture, {.seed = 1}),
+                                            FixedPointConfig{});
+  const auto plan = he_network_plan(network);
+  EXPECT_EQ(plan.parameters.degree(), 8192u);
+  EXPECT_LE(plan.parameters.log_q(), 218.0);
+  std::uint64_t bytes = 0;
+  double worst = -1e9;
+  for (const auto& [node, layer] : plan.layers) {
+    EXPECT_TRUE(layer.noise.fits()) << node;
+    bytes += layer.client_bytes + layer.server_bytes;
+    worst = std::max(worst, layer.noise.total_log2 - layer.noise.budget_log2);
+  }
+  std::printf(
+      "cnet1: N = %zu, %zu primes, log2 q = %.1f, linear-layer bytes %llu, worst margin 2^%.1f\n",
+      plan.parameters.degree(), plan.parameters.primes().size(), plan.parameters.log_q(),
+      static_cast<unsigned long long>(bytes), worst);
 }
 
 }  // namespace
