@@ -152,6 +152,9 @@ void calibrate(const CalibrateOptions& options) {
   pi::FixedPointConfig config;
   config.ring_bits = options.ring_bits;
   config.fractional_bits = options.fractional_bits;
+  // The cost model's linear-layer formulas are those of Gilboa products on
+  // COT (correction_bytes above); probe that backend until it counts HE too.
+  config.linear_backend = pi::LinearBackend::kOt;
   if (options.circa > 0) {
     config.relu_mode = pi::ReluMode::kCirca;
     config.circa_dropped_bits = options.circa;
