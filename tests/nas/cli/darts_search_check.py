@@ -6,8 +6,8 @@ usage: darts_search_check.py PINAS CONFIG WORK_DIR search
          validation accuracy rises, the derived network is a complete trial
          of the sphynx space within the ReLU budget, status/top report it.
        darts_search_check.py PINAS CONFIG WORK_DIR resume [KILLS] [SEED]
-         the same search killed with SIGKILL at random moments (supernet
-         training and retraining alike) and resumed each time ends with the
+         the same search killed with SIGKILL at random moments (after 1 or 2
+         new supernet epochs plus 0-4 s, or during the retraining) and resumed each time ends with the
          same derived cells and the same trial as an uninterrupted run.
 """
 import os
@@ -94,25 +94,33 @@ def check_resume(pinas, config, work, kills, seed):
     command = [pinas, "search", "--config", config, "--out", folder]
     interrupted = 0
     for attempt in range(kills):
-        # A random moment of the whole run: the supernet phase, the retraining
-        # or the bookkeeping in between; a resumed run starts later each time.
-        delay = generator.uniform(0.3, duration * 0.9)
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        try:
-            process.wait(timeout=delay)
-        except subprocess.TimeoutExpired:
+        # Kill at a random moment after 1 or 2 freshly trained supernet epochs
+        # (or, once the supernet is done, during the retraining), so every run
+        # makes progress and is still interrupted however loaded the machine is.
+        fresh_epochs = generator.randint(1, 2)
+        delay = generator.uniform(0, 4.0)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        seen = 0
+        for line in process.stdout:
+            if EPOCH_LINE.match(line) and "(resumed)" not in line:
+                seen += 1
+            if seen >= fresh_epochs or line.startswith("darts: derived network"):
+                break
+        time.sleep(delay)
+        if process.poll() is None:
             process.send_signal(signal.SIGKILL)
-            process.wait()
             interrupted += 1
-        stderr = process.stderr.read().decode()
+        process.stdout.close()
+        process.wait()
+        stderr = process.stderr.read()
         process.stderr.close()
         if process.returncode not in (0, -signal.SIGKILL):
             fail("search exited with %d: %s" % (process.returncode, stderr))
         if os.path.exists(os.path.join(folder, "trials.db")):
             command = [pinas, "search", "--resume", folder]
-        checkpoint = os.path.join(folder, "supernet", "darts.pt")
-        print("kill %d after %.1f s: %s" % (attempt, delay,
-                                             "supernet checkpoint present" if os.path.exists(checkpoint) else "no checkpoint yet"))
+        trials = store_rows(folder)[0] if os.path.exists(os.path.join(folder, "trials.db")) else []
+        print("kill %d after %d fresh epochs + %.1f s: %s" % (
+            attempt, seen, delay, ("trial %s" % trials[0][2]) if trials else "supernet phase"))
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     if interrupted < max(1, kills - 1):
         fail("only %d of %d runs were interrupted" % (interrupted, kills))
