@@ -53,18 +53,10 @@ ReducedNetwork run_autorep(ReductionContext& context, int64_t budget, const std:
     gates += site.layer->live_relus(0.0);
   }
   // Two groups: weights and replacement coefficients, then the gates.
-  std::vector<torch::Tensor> weights, gate_weights;
+  std::vector<torch::Tensor> gate_weights;
   for (const auto& site : sites) gate_weights.push_back(site.layer->gate_weight());
-  for (auto& parameter : network->parameters()) {
-    bool is_gate = false;
-    for (const auto& gate : gate_weights) is_gate = is_gate || parameter.is_same(gate);
-    if (!is_gate) weights.push_back(parameter);
-  }
   const double gate_rate = options.gate_learning_rate > 0 ? options.gate_learning_rate : options.learning_rate;
-  std::vector<torch::optim::OptimizerParamGroup> groups;
-  groups.emplace_back(weights, std::make_unique<torch::optim::AdamOptions>(options.learning_rate));
-  groups.emplace_back(gate_weights, std::make_unique<torch::optim::AdamOptions>(gate_rate));
-  torch::optim::Adam optimizer(std::move(groups), torch::optim::AdamOptions(options.learning_rate));
+  torch::optim::Adam optimizer = two_group_adam(*network, gate_weights, options.learning_rate, gate_rate);
   const std::vector<double> rates = {options.learning_rate, gate_rate};
 
   ReductionState state;

@@ -26,6 +26,11 @@ void snl_lambda_step(ReductionState& state, int64_t count, const SnlOptions& opt
 // AutoReP (autorep_reduction.cpp).
 ReducedNetwork run_autorep(ReductionContext& context, int64_t budget, const std::filesystem::path& folder);
 
+// Adam with two parameter groups: every parameter of `network` except
+// `separate` at `rate`, then `separate` (α's or gate weights) at `separate_rate`.
+torch::optim::Adam two_group_adam(NetworkImpl& network, const std::vector<torch::Tensor>& separate, double rate,
+                                  double separate_rate);
+
 // Saves `network` (and optimizer) with `state` into folder/checkpoint.pt, atomically.
 void save_reduction_checkpoint(const ReductionContext& context, const std::filesystem::path& folder,
                                NetworkImpl& network, torch::optim::Optimizer& optimizer,

@@ -1,6 +1,7 @@
 // The steps SNL and AutoReP share: checkpointing, the finetune phase, export.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -8,6 +9,20 @@
 #include "train/reduction/detail/reduction_methods.h"
 
 namespace pinas::train::detail {
+
+torch::optim::Adam two_group_adam(NetworkImpl& network, const std::vector<torch::Tensor>& separate, double rate,
+                                  double separate_rate) {
+  std::vector<torch::Tensor> rest;
+  for (auto& parameter : network.parameters()) {
+    const bool is_separate =
+        std::any_of(separate.begin(), separate.end(), [&](const torch::Tensor& t) { return parameter.is_same(t); });
+    if (!is_separate) rest.push_back(parameter);
+  }
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  groups.emplace_back(rest, std::make_unique<torch::optim::AdamOptions>(rate));
+  groups.emplace_back(separate, std::make_unique<torch::optim::AdamOptions>(separate_rate));
+  return torch::optim::Adam(std::move(groups), torch::optim::AdamOptions(rate));
+}
 
 void save_reduction_checkpoint(const ReductionContext& context, const std::filesystem::path& folder,
                                NetworkImpl& network, torch::optim::Optimizer& optimizer,

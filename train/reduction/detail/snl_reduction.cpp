@@ -53,18 +53,10 @@ ReducedNetwork run_snl(ReductionContext& context, int64_t budget, const std::fil
   }
   if (state.phase == "mask") {
     // Two groups: the network's weights, then the α's (their own rate if set).
-    std::vector<torch::Tensor> weights, alphas;
+    std::vector<torch::Tensor> alphas;
     for (const auto& site : sites) alphas.push_back(site.layer->snl_alpha());
-    for (auto& parameter : network->parameters()) {
-      bool is_alpha = false;
-      for (const auto& alpha : alphas) is_alpha = is_alpha || parameter.is_same(alpha);
-      if (!is_alpha) weights.push_back(parameter);
-    }
     const double alpha_rate = options.alpha_learning_rate > 0 ? options.alpha_learning_rate : options.learning_rate;
-    std::vector<torch::optim::OptimizerParamGroup> groups;
-    groups.emplace_back(weights, std::make_unique<torch::optim::AdamOptions>(options.learning_rate));
-    groups.emplace_back(alphas, std::make_unique<torch::optim::AdamOptions>(alpha_rate));
-    torch::optim::Adam optimizer(std::move(groups), torch::optim::AdamOptions(options.learning_rate));
+    torch::optim::Adam optimizer = two_group_adam(*network, alphas, options.learning_rate, alpha_rate);
     const std::vector<double> rates = {options.learning_rate, alpha_rate};
     if (resuming) {
       Checkpoint::load(checkpoint, *network, &optimizer);
