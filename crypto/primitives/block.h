@@ -42,7 +42,11 @@ struct alignas(16) Block {
   void store(void* bytes) const { _mm_storeu_si128(static_cast<__m128i*>(bytes), value); }
 
   uint64_t low() const { return static_cast<uint64_t>(_mm_cvtsi128_si64(value)); }
-  uint64_t high() const { return static_cast<uint64_t>(_mm_extract_epi64(value, 1)); }
+  // SSE2 only, here and below: this header is compiled by crypto's
+  // consumers too, without crypto's -msse4.2 -maes -mavx2.
+  uint64_t high() const {
+    return static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(value, value)));
+  }
 
   // The point-and-permute (colour) bit: the least significant bit.
   bool lsb() const { return (_mm_cvtsi128_si32(value) & 1) != 0; }
@@ -75,8 +79,7 @@ struct alignas(16) Block {
   // Not constant-time in the sense of a MAC comparison; use for tests and
   // public values only.
   bool operator==(const Block& other) const {
-    __m128i difference = _mm_xor_si128(value, other.value);
-    return _mm_testz_si128(difference, difference) != 0;
+    return _mm_movemask_epi8(_mm_cmpeq_epi8(value, other.value)) == 0xFFFF;
   }
   bool operator!=(const Block& other) const { return !(*this == other); }
 

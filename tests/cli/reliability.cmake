@@ -50,3 +50,16 @@ add_test(NAME cli_library_never_exits
 proto search_spaces crypto cost_models train nas --include=*.cpp --include=*.h --include=*.cc | grep -v '^nas/cli/main.cpp:'"
                  ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli_library_never_exits PROPERTIES TIMEOUT 30)
+
+# crypto's -maes -mpclmul -msse4.2 -mavx2 stay PRIVATE: no consumer (crypto/pi,
+# the CLI's LibTorch code, other modules' tests) is compiled with them.
+find_package(Python3 COMPONENTS Interpreter)
+if(Python3_Interpreter_FOUND)
+  add_test(NAME build_simd_flags_stay_in_crypto
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/check_simd_flags.py
+                   ${PROJECT_BINARY_DIR}/compile_commands.json "${CMAKE_CXX_FLAGS}" ${PROJECT_SOURCE_DIR})
+  set_tests_properties(build_simd_flags_stay_in_crypto PROPERTIES TIMEOUT 30
+                       PASS_REGULAR_EXPRESSION "simd flags private: [0-9]+ files checked")
+else()
+  pinas_skipped_test(build_simd_flags_stay_in_crypto "needs Python 3")
+endif()
