@@ -85,6 +85,7 @@ void register_infer(CLI::App& app) {
     std::size_t index = 0;
     bool json_output = false;
     unsigned ring_bits = 0;
+    std::string linear = "any";
     double timeout = 600;
   };
   auto options = std::make_shared<Options>();
@@ -100,6 +101,11 @@ void register_infer(CLI::App& app) {
   command->add_flag("--json", options->json_output, "print one JSON document");
   command->add_option("--ring-bits", options->ring_bits,
                       "refuse a server using another ring (0: any)");
+  command
+      ->add_option("--linear", options->linear,
+                   "refuse a server whose linear-layer backend is not this one (he, ot; any: the server's)")
+      ->check(CLI::IsMember({"any", "he", "ot"}))
+      ->capture_default_str();
   command->add_option("--timeout", options->timeout, "seconds to wait for the server")
       ->capture_default_str();
   command->callback([options] {
@@ -109,6 +115,12 @@ void register_infer(CLI::App& app) {
     auto channel = crypto::TcpChannel::connect(server.host, server.port, tcp);
     pi::ClientSession session(*channel, options->ring_bits);
     const auto& network = session.connect();
+    // The server chooses the backend and sends it in the session config.
+    const std::string server_linear = network.config().linear_backend == pi::LinearBackend::kHe ? "he" : "ot";
+    if (options->linear != "any" && options->linear != server_linear) {
+      throw pi::UsageError(fmt::format("infer: server {} uses --linear {}, the client asked for --linear {}",
+                                       options->server, server_linear, options->linear));
+    }
     auto input = read_input(options->input, options->index, network.input_info().shape);
     session.offline();
     auto result = session.online(input.pixels);
@@ -148,6 +160,7 @@ void register_infer(CLI::App& app) {
                        {"relus", network.relu_count()},
                        {"garbled_relus", garbled_relus(report)},
                        {"polynomial_elements", network.polynomial_element_count()},
+                       {"linear", server_linear},
                        {"config", network.config().to_string()}};
       if (input.label) document["true_label"] = *input.label;
       std::cout << document.dump(2) << std::endl;

@@ -56,8 +56,18 @@ echo status=$status"
   set_tests_properties(cli_pi_infer_wrong_ring PROPERTIES FIXTURES_REQUIRED pi_model
                        PASS_REGULAR_EXPRESSION "pinas: error: .*refused: ring bits: server 48, client 32.*status=2"
                        TIMEOUT 60)
+  # The server chooses the linear backend; a client insisting on another one stops with a clear error.
+  add_test(NAME cli_pi_infer_wrong_linear_backend
+           COMMAND sh -c "\"$1\" serve \"$2\" --port 47647 --max-sessions 1 --linear ot & server=$!; \
+\"$1\" infer --server 127.0.0.1:47647 --input \"$3\" --linear he 2>&1; status=$?; wait $server; \
+echo status=$status"
+                   sh $<TARGET_FILE:pinas> ${PINAS_PI_MODEL} ${PINAS_PI_IMAGES})
+  set_tests_properties(cli_pi_infer_wrong_linear_backend PROPERTIES FIXTURES_REQUIRED pi_model
+                       PASS_REGULAR_EXPRESSION "pinas: error: infer: server 127.0.0.1:47647 uses --linear ot, the client asked for --linear he.*status=2"
+                       TIMEOUT 60)
 else()
-  foreach(name cli_pi_serve_infer_two_processes cli_pi_serve_infer_ring32 cli_pi_infer_text cli_pi_infer_wrong_ring)
+  foreach(name cli_pi_serve_infer_two_processes cli_pi_serve_infer_ring32 cli_pi_infer_text cli_pi_infer_wrong_ring
+          cli_pi_infer_wrong_linear_backend)
     pinas_skipped_test(${name} "${PINAS_PI_IMAGES} is absent (Debian's dataset-fashion-mnist)")
   endforeach()
 endif()
