@@ -98,6 +98,17 @@ Circuit parse_bristol(std::string_view text, const std::string& name) {
   std::uint64_t gate_count = reader.number(0, "the gate count");
   std::uint64_t wire_count = reader.number(1, "the wire count");
   if (wire_count >= kUnmapped / 2) reader.fail("an implausible wire count");
+  // Bounds from the text itself, checked before anything is allocated: a
+  // gate line takes at least 8 bytes, and every wire's id appears in the
+  // text (taking at least 2 bytes) except for an unused input.
+  if (gate_count > text.size() / 8) {
+    reader.fail("the header declares " + std::to_string(gate_count) +
+                " gates, more than a file of " + std::to_string(text.size()) + " bytes can hold");
+  }
+  if (wire_count > text.size()) {
+    reader.fail("the header declares " + std::to_string(wire_count) +
+                " wires, more than a file of " + std::to_string(text.size()) + " bytes can use");
+  }
   std::vector<std::uint32_t> input_sizes = read_sizes(reader, "inputs");
   std::vector<std::uint32_t> output_sizes = read_sizes(reader, "outputs");
   std::uint64_t input_wires = 0;
