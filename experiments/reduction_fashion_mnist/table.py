@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """Prints the Fashion-MNIST reduction results (run.sh's output folder) as Markdown."""
+import glob
 import json
 import os
 import sys
@@ -26,7 +27,13 @@ fronts = {}
 for method in ["snl", "snl-channel", "autorep", "deepreduce"]:
     front = load(f"{method}.json")
     if front is None:
-        continue
+        # A method still running: its finished budgets (result.json per budget).
+        finished = sorted(glob.glob(os.path.join(out, method, f"{method}-*", "result.json")))
+        if not finished:
+            continue
+        teacher = load("teacher-resnet20.json" if method == "deepreduce" else "teacher-cryptonas.json") or {}
+        front = {"baseline_relus": teacher.get("relus", 0), "baseline_test_accuracy": teacher.get("test_accuracy"),
+                 "networks": sorted((json.load(open(f)) for f in finished), key=lambda n: n["budget"])}
     fronts[method] = front
 for method, front in fronts.items():
     print(f"| {method} (unreduced teacher) | – | {front['baseline_relus']:,} | 0 | "
