@@ -80,7 +80,9 @@ TEST(PrivateInference, MixedActivationsCostOneRoundAndMatchTheReference) {
     auto outcome = run_private_inference(model, config, pixels);
     // Circa's sign test errs near zero by design (test_circa.cpp bounds it), so
     // only the exact mode is compared bit for bit.
-    if (mode == ReluMode::kExact) EXPECT_EQ(outcome.client.logits_fixed, reference_logits(model, config, pixels));
+    if (mode == ReluMode::kExact) {
+      EXPECT_EQ(outcome.client.logits_fixed, reference_logits(model, config, pixels));
+    }
     // Exactly the mask's ReLUs go through garbled circuits.
     std::int64_t garbled_relus = 0;
     for (const auto& layer : outcome.client.report.garbled_layers) {
