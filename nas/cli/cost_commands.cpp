@@ -44,6 +44,12 @@ void print_cost(const CostOptions& options) {
   std::unique_ptr<cost::CostModel> model;
   pb::PiCalibration calibration;
   if (options.model == "relu") {
+    // A network or calibration means nothing to a ReLU count: refusing them
+    // keeps a forgotten `--model pi` from printing counts that look like latency.
+    if (!options.network.empty())
+      throw Error("--network applies to --model pi only (the ReLU-count model has no network)");
+    if (!options.calibration.empty())
+      throw Error("--calibration applies to --model pi only (the ReLU-count model needs none)");
     model = std::make_unique<cost::ReluCountCostModel>();
   } else if (options.model == "pi") {
     if (options.calibration.empty()) {
