@@ -77,8 +77,8 @@ TEST(ExperimentConfig, UnreadableFileIsRefused) {
 }
 
 TEST(ExperimentConfig, ShippedConfigsParse) {
-  for (const char* name : {"experiments/quickstart/fashion_mnist.textproto",
-                           "experiments/slurm/fashion_mnist.textproto"}) {
+  for (const char* name : {"experiments/quickstart/fashion_mnist.textproto", "experiments/quickstart/smoke.textproto",
+                           "experiments/quickstart/cifar10.textproto", "experiments/slurm/fashion_mnist.textproto"}) {
     std::filesystem::path path = std::filesystem::path(PINAS_SOURCE_DIR) / name;
     EXPECT_NO_THROW(load_experiment_config(path)) << path;
   }
