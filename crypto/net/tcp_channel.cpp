@@ -99,13 +99,47 @@ std::unique_ptr<TcpChannel> TcpChannel::listen(uint16_t port, const TcpOptions& 
 TcpChannel::TcpChannel(int socket_fd, std::string peer, const TcpOptions& options)
     : Channel(std::move(peer)), socket_fd_(socket_fd), options_(options) {}
 
-TcpChannel::~TcpChannel() { close(); }
+TcpChannel::~TcpChannel() {
+  close();
+}
 
 void TcpChannel::close() {
   if (socket_fd_ < 0) return;
   try_flush();
   ::close(socket_fd_);
   socket_fd_ = -1;
+}
+
+int TcpChannel::release_socket() {
+  if (socket_fd_ < 0) throw ChannelError("channel to " + peer() + ": released after close");
+  if (bytes_sent() != 0 || bytes_received() != 0) {
+    throw ChannelError("channel to " + peer() + ": cannot hand over a connection already in use");
+  }
+  int socket_fd = socket_fd_;
+  socket_fd_ = -1;
+  return socket_fd;
+}
+
+std::optional<uint8_t> TcpChannel::peek_first_byte() {
+  if (socket_fd_ < 0) throw ChannelError("channel to " + peer() + ": peek after close");
+  for (;;) {
+    uint8_t byte = 0;
+    ssize_t got = ::recv(socket_fd_, &byte, 1, MSG_PEEK);
+    if (got == 1) return byte;
+    if (got == 0) return std::nullopt;
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      if (!detail::wait_for_socket(socket_fd_, POLLIN, options_.io_timeout, peer())) {
+        throw ChannelError("channel to " + peer() + ": timed out after " +
+                           std::to_string(options_.io_timeout.count()) +
+                           " ms waiting for the peer's first byte");
+      }
+      continue;
+    }
+    if (errno == ECONNRESET)
+      throw ChannelError("channel to " + peer() + ": connection reset by peer");
+    throw ChannelError("channel to " + peer() + ": receive failed: " + detail::error_text(errno));
+  }
 }
 
 void TcpChannel::write_raw(const uint8_t* data, size_t count) {

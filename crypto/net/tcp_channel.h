@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "crypto/net/channel.h"
@@ -31,6 +32,20 @@ class TcpChannel : public Channel {
   // Flushes (best effort) and closes the socket; later calls throw.
   void close();
   bool is_open() const { return socket_fd_ >= 0; }
+  const TcpOptions& options() const { return options_; }
+
+  // Hands the socket to another transport (TlsChannel) and leaves this
+  // channel closed. requires: nothing sent or received on it yet (no bytes
+  // buffered in either direction). Throws ChannelError when it is closed or
+  // has been used.
+  int release_socket();
+
+  // Waits up to the io_timeout for the peer's first byte and returns it
+  // without consuming it (MSG_PEEK), or nullopt at end of stream. Lets a TLS
+  // server tell a plain-protocol client (first byte not 0x16, a TLS
+  // handshake record) apart and answer it in its own protocol. requires:
+  // nothing received yet. Throws ChannelError on timeout or error.
+  std::optional<uint8_t> peek_first_byte();
 
  protected:
   void write_raw(const uint8_t* data, size_t count) override;

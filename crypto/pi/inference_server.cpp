@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "crypto/net/tcp_listener.h"
+#include "crypto/net/tls_channel.h"
 #include "crypto/pi/he_linear_preprocessing.h"
 #include "crypto/pi/server_session.h"
 #include "search_spaces/model_file.h"
@@ -75,12 +76,58 @@ void InferenceServer::log(const std::string& line) {
   options_.log(line);
 }
 
+namespace {
+
+bool is_loopback(const std::string& address) {
+  return address.rfind("127.", 0) == 0 || address == "::1" || address == "localhost";
+}
+
+}  // namespace
+
+std::unique_ptr<crypto::Channel> InferenceServer::secure(
+    std::unique_ptr<crypto::TcpChannel> connection) const {
+  if (!options_.tls) return connection;
+  // A TLS client opens with a handshake record (0x16). Anything else is most
+  // likely a plain pinas client: tell it in its own protocol why it is
+  // refused, so both sides get a clear message instead of a reset.
+  constexpr std::uint8_t kTlsHandshakeRecord = 0x16;
+  const auto first = connection->peek_first_byte();
+  if (first && *first != kTlsHandshakeRecord) {
+    const std::string peer = connection->peer();
+    try {
+      ServerSession::refuse(*connection,
+                            "this server accepts TLS 1.3 connections only (pinas infer --tls-ca)");
+    } catch (const std::exception&) {
+      // Not a pinas client either; the error below says enough.
+    }
+    throw crypto::TlsError(
+        fmt::format("TLS handshake with {} failed: the client does not speak TLS (first byte "
+                    "{:#04x}, not a TLS "
+                    "handshake record); refused",
+                    peer, *first));
+  }
+  return crypto::TlsChannel::accept(std::move(connection), options_.tls);
+}
+
+void InferenceServer::report(const ServerEvent& event) {
+  if (!options_.on_event) return;
+  std::lock_guard<std::mutex> lock(workers_->mutex);
+  options_.on_event(event);
+}
+
 void InferenceServer::serve() {
   std::uint64_t started = 0;
   const int limit = std::max(1, options_.workers);
-  auto run_session = [this](std::unique_ptr<crypto::TcpChannel> channel) {
-    const std::string peer = channel->peer();
+  if (!options_.tls && !is_loopback(options_.bind_address)) {
+    log(
+        fmt::format("warning: plain TCP on {}, which is not a loopback address: clients are not "
+                    "authenticated and the traffic is not encrypted; use TLS outside tests",
+                    options_.bind_address));
+  }
+  auto run_session = [this](std::unique_ptr<crypto::TcpChannel> connection) {
+    const std::string peer = connection->peer();
     try {
+      std::unique_ptr<crypto::Channel> channel = secure(std::move(connection));
       ServerSession session(network_, description_, *channel);
       auto report = session.run();
       ++served_;
@@ -89,9 +136,11 @@ void InferenceServer::serve() {
           "{} B received",
           peer, report.offline.seconds, report.offline.bytes_sent, report.offline.bytes_received,
           report.online.seconds, report.online.bytes_sent, report.online.bytes_received));
+      this->report({ServerEvent::Kind::kServed, peer, "", report});
     } catch (const std::exception& error) {
       ++failed_;
       log(fmt::format("session with {} failed: {}", peer, error.what()));
+      this->report({ServerEvent::Kind::kFailed, peer, error.what(), {}});
     }
   };
   // Back-off while the process is out of descriptors: the waiting client
@@ -150,9 +199,17 @@ void InferenceServer::serve() {
       ++refused_;
       if (options_.log)
         options_.log(fmt::format("refused {}: {} sessions running", channel->peer(), limit));
+      if (options_.on_event)
+        options_.on_event({ServerEvent::Kind::kRefused,
+                           channel->peer(),
+                           fmt::format("{} sessions running", limit),
+                           {}});
       workers_->threads.push_back(
-          {std::thread([channel = std::move(channel), done, limit]() mutable {
+          {std::thread([this, connection = std::move(channel), done, limit]() mutable {
              try {
+               // A refused client still gets TLS first: the refusal is a
+               // message inside the protocol, which needs a channel.
+               auto channel = secure(std::move(connection));
                ServerSession::refuse(*channel, fmt::format("server busy ({} sessions running, "
                                                            "the --workers limit); try again later",
                                                            limit));

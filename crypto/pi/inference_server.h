@@ -10,13 +10,26 @@
 
 #include "crypto/net/tcp_options.h"
 #include "crypto/pi/fixed_point_network.h"
+#include "crypto/pi/session_report.h"
 #include "proto/model.pb.h"
 
 namespace pinas::crypto {
+class Channel;
+class TcpChannel;
 class TcpListener;
-}
+class TlsContext;
+}  // namespace pinas::crypto
 
 namespace pinas::pi {
+
+// One session's end as data, for machine-readable logs (serve --json).
+struct ServerEvent {
+  enum class Kind { kServed, kFailed, kRefused };
+  Kind kind = Kind::kServed;
+  std::string peer;
+  std::string error;     // kFailed: the error; kRefused: the reason
+  SessionReport report;  // kServed: the server's view of the session
+};
 
 // How `pinas serve` serves.
 struct ServerOptions {
@@ -30,9 +43,18 @@ struct ServerOptions {
   std::optional<std::uint64_t> max_sessions;
   // A client silent for this long mid-protocol is dropped.
   std::chrono::milliseconds io_timeout{60000};
+  // TLS 1.3 for every connection (a server context, see
+  // crypto::TlsContext::server); with a client CA in it, only clients with a
+  // certificate from that CA are served and the others are refused at the
+  // handshake (logged; the server keeps serving). Null: plain TCP, meant for
+  // loopback and tests (serve() logs a warning on another address).
+  std::shared_ptr<const crypto::TlsContext> tls;
   // Receives one line per event (listening, session served or failed,
   // refusal). Called from worker threads, serialized by the server.
   std::function<void(const std::string&)> log;
+  // Receives each session's end as data, after its log line. Called from
+  // worker threads, serialized with `log`.
+  std::function<void(const ServerEvent&)> on_event;
 };
 
 // The serving loop of `pinas serve`: for each client connection, a
@@ -70,6 +92,10 @@ class InferenceServer {
 
  private:
   void log(const std::string& line);
+  void report(const ServerEvent& event);
+  // The session's transport: `connection` itself, or TLS over it. Throws
+  // crypto::TlsError / ChannelError when the TLS handshake fails.
+  std::unique_ptr<crypto::Channel> secure(std::unique_ptr<crypto::TcpChannel> connection) const;
 
   FixedPointNetwork network_;
   std::string description_;
