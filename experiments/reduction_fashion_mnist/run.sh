@@ -8,6 +8,9 @@
 # Usage: run.sh [--device cpu|cuda] [--resume]
 #   PINAS=build/nas/pinas  OUT=experiments/runs/reduction_fashion_mnist
 #   METHODS="snl snl-channel autorep deepreduce"  BUDGETS=2000,5000,10000,20000
+#   THREADS=N  intra-op threads of each pinas reduce (default: every core);
+#              on a machine shared with other jobs 1 is faster than 2, since
+#              oversubscribed threads wait for each other at every barrier
 #
 # The CPU schedule (documented in README.md beside this file), sized to at
 # most 15 minutes per (method, budget) on 2 cores:
@@ -62,6 +65,7 @@ fi
 for method in $methods; do
   common=(--data fashion-mnist --subset 20000 --out "$out/$method" --resume --device "$device" --json)
   if [[ $device != cpu ]]; then common=(--data fashion-mnist --out "$out/$method" --resume --device "$device" --json); fi
+  [[ -n ${THREADS:-} ]] && common+=(--threads "$THREADS")
   case $method in
     snl|snl-channel)
       schedule=(--snl-lambda 1e-4 --snl-patience 2 --snl-alpha-lr 1e-2 --snl-check-every 10 --epochs 6 --finetune-epochs 3)
