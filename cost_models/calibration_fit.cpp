@@ -27,7 +27,8 @@ double one_term(const std::vector<double>& x, const std::vector<double>& y) {
 
 }  // namespace
 
-std::pair<double, double> fit_two_terms(const std::vector<double>& x1, const std::vector<double>& x2,
+std::pair<double, double> fit_two_terms(const std::vector<double>& x1,
+                                        const std::vector<double>& x2,
                                         const std::vector<double>& y) {
   double s11 = 0, s12 = 0, s22 = 0, s1y = 0, s2y = 0;
   for (std::size_t i = 0; i < y.size(); ++i) {

@@ -54,7 +54,8 @@ pb::UnitCosts fit_unit_costs(const CalibrationObservations& observations, bool c
 // The least-squares fit of y ≈ a·x1 + b·x2 with a, b >= 0 (the better of
 // the unconstrained solution when non-negative, and the two one-term fits).
 // Returns {a, b}. Exposed for tests.
-std::pair<double, double> fit_two_terms(const std::vector<double>& x1, const std::vector<double>& x2,
+std::pair<double, double> fit_two_terms(const std::vector<double>& x1,
+                                        const std::vector<double>& x2,
                                         const std::vector<double>& y);
 
 }  // namespace pinas::cost

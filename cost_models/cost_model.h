@@ -24,9 +24,9 @@ struct CostEstimate {
   LayerFeatures totals;
   double offline_bytes = 0;
   double online_bytes = 0;
-  double offline_seconds = 0;       // compute + transfer
-  double online_seconds = 0;        // compute + transfer + rounds * round trip
-  std::int64_t online_rounds = 0;   // one per interactive layer, plus the result
+  double offline_seconds = 0;      // compute + transfer
+  double online_seconds = 0;       // compute + transfer + rounds * round trip
+  std::int64_t online_rounds = 0;  // round trips online (PI model: as the runtime counts them)
   // The scalar a search minimizes or budgets: what the model calls "cost"
   // (ReLUs for the ReLU-count model, online seconds for the PI model).
   double cost = 0;

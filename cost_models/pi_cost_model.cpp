@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "cost_models/protocol_traffic.h"
 #include "proto/error.h"
 #include "search_spaces/architecture_io.h"
 #include "search_spaces/cost_report.h"
@@ -26,7 +27,7 @@ void require_non_negative(const google::protobuf::Message& message) {
 }  // namespace
 
 PiCostModel::PiCostModel(pb::PiCalibration calibration) : calibration_(std::move(calibration)) {
-  parameters().validate();
+  parameters().validate();  // also checks linear_backend
   require_non_negative(calibration_.unit_costs());
   require_non_negative(calibration_.network());
   if (!(calibration_.network().bandwidth_bytes_per_second() > 0)) {
@@ -35,70 +36,76 @@ PiCostModel::PiCostModel(pb::PiCalibration calibration) : calibration_(std::move
 }
 
 ProtocolParameters PiCostModel::parameters() const {
-  return {calibration_.ring_bits(), calibration_.fractional_bits(), calibration_.weight_bits(),
-          calibration_.scale_limit(), calibration_.circa_truncated_bits() > 0};
+  ProtocolParameters parameters;
+  parameters.ring_bits = calibration_.ring_bits();
+  parameters.fractional_bits = calibration_.fractional_bits();
+  parameters.weight_bits = calibration_.weight_bits();
+  parameters.scale_limit = calibration_.scale_limit();
+  parameters.circa = calibration_.circa_truncated_bits() > 0;
+  if (parameters.circa) parameters.circa_dropped_bits = calibration_.circa_truncated_bits();
+  parameters.linear_backend = linear_backend_of(calibration_);
+  return parameters;
+}
+
+LinearBackend linear_backend_of(const pb::PiCalibration& calibration) {
+  const std::string& name = calibration.linear_backend();
+  if (name.empty() || name == "he") return LinearBackend::kHe;
+  if (name == "ot") return LinearBackend::kOt;
+  throw Error("cost calibration: field 'linear_backend' must be \"he\" or \"ot\", got '" + name +
+              "'");
 }
 
 CostEstimate PiCostModel::estimate(const spaces::Architecture& architecture) const {
   const spaces::CostReport report = spaces::analyze(architecture);
   const pb::UnitCosts& unit = calibration_.unit_costs();
+  const ProtocolParameters protocol = parameters();
+  std::vector<LayerFeatures> features = extract_features(architecture, report, protocol);
+  // Bytes and rounds are counted message by message, as the runtime sends them.
+  const SessionTraffic traffic = count_session_traffic(
+      features, architecture.node(architecture.input_node()).input_shape.elements(),
+      report.output.elements(), protocol);
   CostEstimate estimate;
-  std::vector<LayerFeatures> counted;
+  estimate.layers.reserve(features.size());
   double offline_compute = 0;
   double online_compute = 0;
-  for (LayerFeatures& features : extract_features(architecture, report, parameters())) {
-    if (features.is_free()) continue;
+  for (std::size_t index = 0; index < features.size(); ++index) {
+    LayerFeatures& layer_features = features[index];
+    if (layer_features.is_free()) continue;
     LayerEstimate layer;
-    const auto relus = static_cast<double>(features.relus);
-    const auto truncations = static_cast<double>(features.truncations);
-    const auto comparisons = static_cast<double>(features.comparisons);
-    const auto polynomials = static_cast<double>(features.polynomial_elements);
-    const auto macs = static_cast<double>(features.linear_macs);
-    const auto ots = static_cast<double>(features.linear_ots);
-    const auto corrections = static_cast<double>(features.linear_correction_bytes);
-    layer.offline_bytes = relus * unit.relu_offline_bytes() +
-                          truncations * unit.truncation_offline_bytes() +
-                          comparisons * unit.comparison_offline_bytes() +
-                          polynomials * unit.polynomial_offline_bytes() +
-                          ots * unit.linear_offline_bytes_per_ot() +
-                          corrections * unit.linear_offline_bytes_per_correction_byte();
-    layer.online_bytes = relus * unit.relu_online_bytes() +
-                         truncations * unit.truncation_online_bytes() +
-                         comparisons * unit.comparison_online_bytes() +
-                         polynomials * unit.polynomial_online_bytes();
-    layer.offline_seconds = relus * unit.relu_offline_seconds() +
-                            truncations * unit.truncation_offline_seconds() +
-                            comparisons * unit.comparison_offline_seconds() +
-                            polynomials * unit.polynomial_offline_seconds() +
-                            ots * unit.linear_offline_seconds_per_ot() +
-                            macs * unit.linear_offline_seconds_per_mac();
+    const auto relus = static_cast<double>(layer_features.relus);
+    const auto truncations = static_cast<double>(layer_features.truncations);
+    const auto comparisons = static_cast<double>(layer_features.comparisons);
+    const auto polynomials = static_cast<double>(layer_features.polynomial_elements);
+    const auto macs = static_cast<double>(layer_features.linear_macs);
+    const auto ots = static_cast<double>(layer_features.linear_ots);
+    layer.offline_bytes = static_cast<double>(traffic.layer_offline_bytes[index]);
+    layer.online_bytes = static_cast<double>(traffic.layer_online_bytes[index]);
+    layer.offline_seconds =
+        relus * unit.relu_offline_seconds() + truncations * unit.truncation_offline_seconds() +
+        comparisons * unit.comparison_offline_seconds() +
+        polynomials * unit.polynomial_offline_seconds() +
+        ots * unit.linear_offline_seconds_per_ot() + macs * unit.linear_offline_seconds_per_mac();
     layer.online_seconds = relus * unit.relu_online_seconds() +
                            truncations * unit.truncation_online_seconds() +
                            comparisons * unit.comparison_online_seconds() +
                            polynomials * unit.polynomial_online_seconds() +
                            macs * unit.linear_online_seconds_per_mac();
-    estimate.offline_bytes += layer.offline_bytes;
-    estimate.online_bytes += layer.online_bytes;
     offline_compute += layer.offline_seconds;
     online_compute += layer.online_seconds;
-    if (features.is_interactive()) ++estimate.online_rounds;
-    counted.push_back(features);
-    layer.features = std::move(features);
+    layer.features = std::move(layer_features);
     estimate.layers.push_back(std::move(layer));
   }
-  // The client's masked input goes up and the logits come back.
-  ++estimate.online_rounds;
-  const double io_elements = static_cast<double>(
-      architecture.node(architecture.input_node()).input_shape.elements() + report.output.elements());
-  estimate.online_bytes += io_elements * unit.io_online_bytes_per_element();
-  estimate.totals = sum_features(counted);
+  estimate.offline_bytes = static_cast<double>(traffic.offline_bytes);
+  estimate.online_bytes = static_cast<double>(traffic.online_bytes);
+  estimate.online_rounds = traffic.online_rounds;
+  estimate.totals = sum_features(features);  // free layers add nothing
   const pb::NetworkModel& network = calibration_.network();
-  estimate.offline_seconds =
-      offline_compute + estimate.offline_bytes / network.bandwidth_bytes_per_second() +
-      network.round_trip_seconds();
-  estimate.online_seconds = online_compute +
-                            estimate.online_bytes / network.bandwidth_bytes_per_second() +
-                            static_cast<double>(estimate.online_rounds) * network.round_trip_seconds();
+  estimate.offline_seconds = offline_compute +
+                             estimate.offline_bytes / network.bandwidth_bytes_per_second() +
+                             network.round_trip_seconds();
+  estimate.online_seconds =
+      online_compute + estimate.online_bytes / network.bandwidth_bytes_per_second() +
+      static_cast<double>(estimate.online_rounds) * network.round_trip_seconds();
   estimate.cost = estimate.online_seconds;
   return estimate;
 }

@@ -10,11 +10,12 @@ namespace pinas::cost {
 
 // The private-inference cost model: per-layer features (layer_features.h)
 // times unit costs measured on pinas' own two-party runtime
-// (`pinas cost calibrate`), plus a network model. Online seconds are what
+// (`pinas calibrate`), plus a network model. Online seconds are what
 // `cost()` returns, so a search can budget predicted latency instead of
-// ReLUs. Predictions are linear in the features; with unit costs measured on
-// the same machine and protocol they match the runtime's byte counts
-// closely and its loopback compute time to within the calibration's noise.
+// ReLUs. Bytes and online rounds are exact: counted message by message as
+// the runtime sends them (protocol_traffic.h) for the calibration's linear
+// backend and ReLU mode. Seconds are linear in the features times the unit
+// costs, plus transfer time and round trips under the network model.
 // Thread-safe (immutable after construction).
 class PiCostModel final : public CostModel {
  public:
@@ -33,6 +34,10 @@ class PiCostModel final : public CostModel {
  private:
   pb::PiCalibration calibration_;
 };
+
+// The linear backend a calibration names (field linear_backend; empty: HE).
+// Throws pinas::Error for another name.
+LinearBackend linear_backend_of(const pb::PiCalibration& calibration);
 
 // Named network models: "loopback" (what calibration measures: no transfer
 // or latency cost), "lan" (1 Gbit/s, 0.5 ms round trip), "wan" (100 Mbit/s,

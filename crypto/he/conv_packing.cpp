@@ -26,7 +26,10 @@ std::int64_t ceil_div(std::int64_t a, std::int64_t b) {
 }  // namespace
 
 void ConvPacking::validate_shape() const {
-  const auto& s = shape_;
+  validate(shape_);
+}
+
+void ConvPacking::validate(const ConvShape& s) {
   const std::int64_t limit = std::int64_t{1} << 24;
   for (std::int64_t v : {s.in_channels, s.in_height, s.in_width, s.out_channels, s.out_height,
                          s.out_width, s.kernel, s.stride, s.dilation, s.groups}) {
@@ -45,35 +48,54 @@ void ConvPacking::validate_shape() const {
   }
 }
 
+namespace {
+
+// The padded-channel layout of a shape: region S = H'·W' and kernel span D.
+struct Layout {
+  std::int64_t padded_height = 0, padded_width = 0, region = 0, kernel_span = 0;
+  std::int64_t degree = 0;
+
+  Layout(const ConvShape& s, std::size_t n)
+      : padded_height(s.in_height + 2 * s.padding),
+        padded_width(s.in_width + 2 * s.padding),
+        region(padded_height * padded_width),
+        kernel_span((s.kernel - 1) * s.dilation * (padded_width + 1)),
+        degree(static_cast<std::int64_t>(n)) {}
+
+  bool fits(std::int64_t c_n, std::int64_t m_n) const {
+    if (c_n < 1 || m_n < 1) return false;
+    // (M_n·C_n + C_n - 1)·S + D <= N, evaluated without overflow.
+    if (degree < kernel_span + region) return false;
+    const std::int64_t regions = (degree - kernel_span) / region;
+    if (c_n > regions || m_n > regions) return false;
+    return m_n * c_n + c_n - 1 <= regions && (m_n * c_n + c_n - 1) * region + kernel_span <= degree;
+  }
+};
+
+}  // namespace
+
 bool ConvPacking::fits(std::int64_t c_n, std::int64_t m_n) const {
-  if (c_n < 1 || m_n < 1) return false;
-  const std::int64_t n = static_cast<std::int64_t>(degree_);
-  // (M_n·C_n + C_n - 1)·S + D <= N, evaluated without overflow.
-  const std::int64_t regions = (n - kernel_span_) / region_;
-  if (n < kernel_span_ + region_) return false;
-  if (c_n > regions || m_n > regions) return false;
-  return m_n * c_n + c_n - 1 <= regions && (m_n * c_n + c_n - 1) * region_ + kernel_span_ <= n;
+  return Layout(shape_, degree_).fits(c_n, m_n);
 }
 
-ConvPacking::ConvPacking(const ConvShape& shape, std::size_t degree, const PackingCosts& costs)
-    : shape_(shape), degree_(degree) {
-  validate_shape();
-  padded_height_ = shape.in_height + 2 * shape.padding;
-  padded_width_ = shape.in_width + 2 * shape.padding;
-  region_ = padded_height_ * padded_width_;
-  kernel_span_ = (shape.kernel - 1) * shape.dilation * (padded_width_ + 1);
-  if (!fits(1, 1)) {
-    throw HeError("conv packing: one padded channel (" + std::to_string(padded_height_) + "x" +
-                  std::to_string(padded_width_) + ") does not fit a polynomial of degree " +
-                  std::to_string(degree) + " in " + describe(shape));
+PackingChoice ConvPacking::choose(const ConvShape& shape, std::size_t degree,
+                                  const PackingCosts& costs) {
+  validate(shape);
+  const Layout layout(shape, degree);
+  if (!layout.fits(1, 1)) {
+    throw HeError("conv packing: one padded channel (" + std::to_string(layout.padded_height) +
+                  "x" + std::to_string(layout.padded_width) +
+                  ") does not fit a polynomial of degree " + std::to_string(degree) + " in " +
+                  describe(shape));
   }
-  const std::int64_t regions = (static_cast<std::int64_t>(degree) - kernel_span_) / region_;
+  const std::int64_t regions =
+      (static_cast<std::int64_t>(degree) - layout.kernel_span) / layout.region;
   const std::uint64_t spatial = static_cast<std::uint64_t>(shape.out_height * shape.out_width);
   std::uint64_t best = std::numeric_limits<std::uint64_t>::max();
   std::int64_t best_c = 1, best_m = 1;
   for (std::int64_t c_n = 1; c_n <= std::min(shape.in_channels, regions); ++c_n) {
     std::int64_t m_max = (regions - c_n + 1) / c_n;
-    while (m_max >= 1 && !fits(c_n, m_max)) --m_max;
+    while (m_max >= 1 && !layout.fits(c_n, m_max)) --m_max;
     if (m_max < 1) break;
     m_max = std::min(m_max, shape.out_channels);
     // With the block count fixed, the smallest M_n that keeps it sends the same.
@@ -90,17 +112,39 @@ ConvPacking::ConvPacking(const ConvShape& shape, std::size_t degree, const Packi
       best_m = m_n;
     }
   }
-  place(best_c, best_m);
+  PackingChoice choice;
+  choice.input_channels_per_block = std::min(best_c, shape.in_channels);
+  choice.output_channels_per_block = std::min(best_m, shape.out_channels);
+  choice.input_blocks = ceil_div(shape.in_channels, choice.input_channels_per_block);
+  choice.output_blocks = ceil_div(shape.out_channels, choice.output_channels_per_block);
+  choice.kernel_terms =
+      static_cast<std::uint64_t>(shape.in_channels / shape.groups * shape.kernel * shape.kernel) *
+      static_cast<std::uint64_t>(choice.output_channels_per_block);
+  return choice;
 }
+
+std::uint64_t PackingChoice::block_coefficients(const ConvShape& shape, std::int64_t block) const {
+  const std::int64_t first = block * output_channels_per_block;
+  const std::int64_t channels = std::min(output_channels_per_block, shape.out_channels - first);
+  return static_cast<std::uint64_t>(channels * shape.out_height * shape.out_width);
+}
+
+ConvPacking::ConvPacking(const ConvShape& shape, std::size_t degree, const PackingCosts& costs)
+    : ConvPacking(shape, degree, choose(shape, degree, costs)) {}
+
+ConvPacking::ConvPacking(const ConvShape& shape, std::size_t degree, const PackingChoice& choice)
+    : ConvPacking(shape, degree, choice.input_channels_per_block,
+                  choice.output_channels_per_block) {}
 
 ConvPacking::ConvPacking(const ConvShape& shape, std::size_t degree, std::int64_t c_n,
                          std::int64_t m_n)
     : shape_(shape), degree_(degree) {
   validate_shape();
-  padded_height_ = shape.in_height + 2 * shape.padding;
-  padded_width_ = shape.in_width + 2 * shape.padding;
-  region_ = padded_height_ * padded_width_;
-  kernel_span_ = (shape.kernel - 1) * shape.dilation * (padded_width_ + 1);
+  const Layout layout(shape, degree);
+  padded_height_ = layout.padded_height;
+  padded_width_ = layout.padded_width;
+  region_ = layout.region;
+  kernel_span_ = layout.kernel_span;
   if (!fits(c_n, m_n)) {
     throw HeError("conv packing: " + std::to_string(c_n) + " input and " + std::to_string(m_n) +
                   " output channels per block do not fit degree " + std::to_string(degree) +

@@ -24,6 +24,18 @@ struct PackingCosts {
   std::function<std::uint64_t(std::uint64_t coefficients)> output_ciphertext_bytes;
 };
 
+// The block sizes a packing uses and what follows from them, without the
+// coefficient layout: what the cost model and the HE plan need. Value type.
+struct PackingChoice {
+  std::int64_t input_channels_per_block = 0, output_channels_per_block = 0;  // C_n, M_n
+  std::int64_t input_blocks = 0, output_blocks = 0;
+  // The most kernel terms accumulated into one output ciphertext (see
+  // ConvPacking::kernel_terms).
+  std::uint64_t kernel_terms = 0;
+  // The 'b' coefficients output block `block` sends: its channels x H_out x W_out.
+  std::uint64_t block_coefficients(const ConvShape& shape, std::int64_t block) const;
+};
+
 // Cheetah-style coefficient packing of a convolution into polynomials of
 // Z[X]/(X^N + 1), so that one plaintext x ciphertext product per (output
 // block, input block) pair computes the convolution in known coefficients.
@@ -51,6 +63,15 @@ class ConvPacking {
   // Picks C_n and M_n minimizing the bytes under `costs`. Throws HeError when
   // the shape is inconsistent or one padded channel does not fit N.
   ConvPacking(const ConvShape& shape, std::size_t degree, const PackingCosts& costs);
+  // The layout of a choice from choose() (the same shape and degree).
+  ConvPacking(const ConvShape& shape, std::size_t degree, const PackingChoice& choice);
+  // The C_n and M_n minimizing the bytes under `costs` (what the first
+  // constructor lays out), in time linear in the channel count. Throws
+  // HeError like the constructor. Thread-safe.
+  static PackingChoice choose(const ConvShape& shape, std::size_t degree,
+                              const PackingCosts& costs);
+  // Throws HeError when the shape is inconsistent.
+  static void validate(const ConvShape& shape);
   // Explicit block sizes (tests). Throws HeError when they do not fit.
   ConvPacking(const ConvShape& shape, std::size_t degree, std::int64_t input_channels_per_block,
               std::int64_t output_channels_per_block);

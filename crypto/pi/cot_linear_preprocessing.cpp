@@ -5,6 +5,7 @@
 #include "crypto/pi/detail/gilboa.h"
 #include "crypto/pi/detail/product_plans.h"
 #include "crypto/pi/pi_error.h"
+#include "search_spaces/gilboa_costs.h"
 
 namespace pinas::pi {
 
@@ -17,17 +18,12 @@ double now_seconds() {
 }  // namespace
 
 DecompositionCost decomposition_cost(const ConvGeometry& geometry, const FixedPointConfig& config) {
-  const std::uint64_t ring = config.ring_bits;
-  const std::uint64_t weight_bits = config.effective_weight_bits();
-  const std::uint64_t macs = static_cast<std::uint64_t>(geometry.macs());
-  DecompositionCost cost;
-  cost.input_ots = static_cast<std::uint64_t>(geometry.input.elements()) * ring;
-  cost.weight_ots = static_cast<std::uint64_t>(geometry.weight_count()) * weight_bits;
-  const std::uint64_t input_bits_per_use = ring * (ring + 1) / 2;
-  const std::uint64_t weight_bits_per_use = weight_bits * ring - weight_bits * (weight_bits - 1) / 2;
-  cost.input_bytes = 16 * cost.input_ots + macs * input_bits_per_use / 8;
-  cost.weight_bytes = 16 * cost.weight_ots + macs * weight_bits_per_use / 8;
-  return cost;
+  // The formula the cost model decides with too (search_spaces/gilboa_costs.h).
+  const spaces::GilboaCosts costs = spaces::gilboa_costs(
+      static_cast<std::uint64_t>(geometry.input.elements()),
+      static_cast<std::uint64_t>(geometry.weight_count()), static_cast<std::uint64_t>(geometry.macs()),
+      config.ring_bits, config.effective_weight_bits());
+  return {costs.input_ots, costs.weight_ots, costs.input_bytes, costs.weight_bytes};
 }
 
 CotLinearPreprocessing::CotLinearPreprocessing(bool is_server, crypto::Channel& channel,

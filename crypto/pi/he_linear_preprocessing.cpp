@@ -12,6 +12,7 @@
 #include "crypto/he/encryptor.h"
 #include "crypto/he/evaluator.h"
 #include "crypto/he/he_error.h"
+#include "crypto/he/network_plan.h"
 #include "crypto/he/sampler.h"
 #include "crypto/pi/detail/bit_packing.h"
 #include "crypto/pi/detail/ring.h"
@@ -39,12 +40,13 @@ std::uint64_t residue_bits(const he::HeParameters& parameters) {
 }
 
 // Words of one input ciphertext (seed + 'b' residues) and one returned
-// ciphertext carrying `coefficients` 'b' coefficients.
+// ciphertext carrying `coefficients` 'b' coefficients: the shared plan's
+// byte counts (crypto/he/network_plan.h), so what is sent is what is counted.
 std::size_t input_words(const he::HeParameters& parameters) {
-  return 2 + detail::words_for_bits(parameters.degree() * residue_bits(parameters));
+  return static_cast<std::size_t>(he::input_ciphertext_bytes(parameters) / 8);
 }
 std::size_t output_words(const he::HeParameters& parameters, std::uint64_t coefficients) {
-  return detail::words_for_bits((parameters.degree() + coefficients) * parameters.switched_bits());
+  return static_cast<std::size_t>(he::output_ciphertext_bytes(parameters, coefficients) / 8);
 }
 
 void write_wide(detail::BitWriter& writer, he::uint128 value, std::uint32_t bits) {
@@ -72,30 +74,23 @@ void parallel(std::size_t count, Body&& body) {
 
 HeLayerPlan he_layer_plan(const std::string& node, const ConvGeometry& geometry,
                           const FixedPointConfig& config, const he::HeParameters& parameters) {
-  const std::uint64_t input_bytes = 8 * input_words(parameters);
-  const he::PackingCosts costs{input_bytes, [&](std::uint64_t c) {
-                                 return 8 * static_cast<std::uint64_t>(output_words(parameters, c));
-                               }};
   try {
-    he::ConvPacking packing(shape_of(geometry), parameters.degree(), costs);
-    auto noise = he::layer_noise(parameters, packing.kernel_terms(), config.effective_weight_bits(),
-                                 packing.output_coefficients());
+    // The shared plan (crypto/he/network_plan.h), which the cost model counts with.
+    const he::PlannedLayer planned =
+        he::plan_layer(node, shape_of(geometry), config.effective_weight_bits(), parameters);
+    const auto& noise = planned.noise;
     if (!noise.fits()) {
-      throw CompileError(
-          fmt::format("node '{}': the homomorphic products' noise bound exceeds the budget ({}; "
-                      "log2 q = {:.1f} at N = {}, "
-                      "ℓ = {}, {} kernel terms of {}-bit weights)",
-                      node, noise.to_string(), parameters.log_q(), parameters.degree(),
-                      config.ring_bits, packing.kernel_terms(), config.effective_weight_bits()));
+      throw CompileError(fmt::format(
+          "node '{}': the homomorphic products' noise bound exceeds the budget ({}; "
+          "log2 q = {:.1f} at N = {}, "
+          "ℓ = {}, {} kernel terms of {}-bit weights)",
+          node, noise.to_string(), parameters.log_q(), parameters.degree(), config.ring_bits,
+          planned.packing.kernel_terms, config.effective_weight_bits()));
     }
-    HeLayerPlan plan{node, packing, noise, 0, 0};
-    plan.client_bytes = packing.input_blocks() * input_bytes;
-    for (std::size_t j = 0; j < packing.output_blocks(); ++j) {
-      plan.server_bytes += 8 * output_words(parameters, packing.output_positions(j).size());
-    }
-    return plan;
+    return HeLayerPlan{node, he::ConvPacking(planned.shape, parameters.degree(), planned.packing),
+                       noise, planned.client_bytes, planned.server_bytes};
   } catch (const he::HeError& error) {
-    throw CompileError(fmt::format("node '{}': {}", node, error.what()));
+    throw CompileError(error.what());
   }
 }
 
@@ -118,74 +113,24 @@ HeNetworkPlan he_network_plan(const FixedPointNetwork& network, const he::HeOpti
 
 HeNetworkPlan he_network_plan(const FixedPointConfig& config, const HeLayers& layers,
                               const he::HeOptions& options) {
-  const std::uint32_t ell = config.ring_bits;
-  // The noise bound does not depend on q, only the packing's choice does
-  // (slightly, through the byte costs): estimate the need under the largest
-  // parameters (packing errors surface here, naming the layer), then take the
-  // smallest q that holds every layer's plan under itself.
-  const he::HeParameters largest = he::HeParameters::standard(ell, 3, options);
-  double required = 0;
-  std::string worst = "(none)";
-  for (const auto& [node, geometry] : layers) {
-    HeLayerPlan plan = [&] {
-      try {
-        return he_layer_plan(node, geometry, config, largest);
-      } catch (const CompileError&) {
-        // Over budget even here (reported with the need below), or a
-        // packing that does not fit (rethrown naming the layer).
-        try {
-          he::ConvPacking noise_only(shape_of(geometry), options.degree,
-                                     he::PackingCosts{1, [](std::uint64_t c) { return c + 1; }});
-          return HeLayerPlan{
-              node, noise_only,
-              he::layer_noise(largest, noise_only.kernel_terms(), config.effective_weight_bits(),
-                              noise_only.output_coefficients()),
-              0, 0};
-        } catch (const he::HeError& error) {
-          throw CompileError(fmt::format("node '{}': {}", node, error.what()));
-        }
-      }
-    }();
-    if (plan.noise.required_log_q(ell) > required) {
-      required = plan.noise.required_log_q(ell);
-      worst = node;
+  std::vector<std::pair<std::string, he::ConvShape>> shapes;
+  shapes.reserve(layers.size());
+  for (const auto& [node, geometry] : layers) shapes.emplace_back(node, shape_of(geometry));
+  try {
+    const he::NetworkPlan planned =
+        he::plan_network(shapes, config.ring_bits, config.effective_weight_bits(), options);
+    HeNetworkPlan result{planned.parameters, {}};
+    for (const auto& layer : planned.layers) {
+      result.layers.emplace(
+          layer.node,
+          HeLayerPlan{layer.node,
+                      he::ConvPacking(layer.shape, planned.parameters.degree(), layer.packing),
+                      layer.noise, layer.client_bytes, layer.server_bytes});
     }
+    return result;
+  } catch (const he::HeError& error) {
+    throw CompileError(error.what());
   }
-  // Decryption after switching needs p0·p1 > 2^(k + log2 N + 2).
-  const int log_n = static_cast<int>(std::log2(static_cast<double>(options.degree)));
-  const int minimum_bits = static_cast<int>(largest.switched_bits() + log_n + 3 + 1) / 2;
-  std::vector<std::pair<int, std::size_t>> candidates;  // (total bits, prime count)
-  for (std::size_t count : {std::size_t{2}, std::size_t{3}}) {
-    for (int bits = std::max(minimum_bits, 30); bits <= options.prime_bits; ++bits) {
-      if (bits * static_cast<int>(count) >= required)
-        candidates.emplace_back(bits * static_cast<int>(count), count);
-    }
-  }
-  std::sort(candidates.begin(), candidates.end());
-  for (const auto& [total, count] : candidates) {
-    he::HeOptions sized = options;
-    sized.prime_bits = total / static_cast<int>(count);
-    std::optional<he::HeParameters> parameters;
-    try {
-      parameters.emplace(he::HeParameters::standard(ell, count, sized));
-    } catch (const he::HeError&) {
-      continue;  // beyond the security table, or no primes of that size
-    }
-    try {
-      HeNetworkPlan result{*parameters, {}};
-      for (const auto& [node, geometry] : layers) {
-        result.layers.emplace(node, he_layer_plan(node, geometry, config, *parameters));
-      }
-      return result;
-    } catch (const CompileError&) {
-      // some layer is over this q's budget: try the next
-    }
-  }
-  throw CompileError(
-      fmt::format("node '{}': its homomorphic products need log2 q >= {:.1f}, more than the "
-                  "largest parameters allowed at "
-                  "N = {} ({} bits); lower ℓ or weight_bits, or use --linear ot",
-                  worst, required, options.degree, 3 * options.prime_bits));
 }
 
 HeLinearPreprocessing::HeLinearPreprocessing(bool is_server, crypto::Channel& channel,

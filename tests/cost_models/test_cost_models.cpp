@@ -113,17 +113,55 @@ pb::PiCalibration unit_calibration() {
   return calibration;
 }
 
-TEST(PiCostModel, PredictionIsTheFeaturesTimesTheUnitCostsPlusTheNetwork) {
-  const PiCostModel model(unit_calibration());
+// Bytes and rounds of the tiny network, counted by hand from the protocol
+// (OT backend, ℓ = 32, f = 10; crypto/pi's sessions are held to the same
+// counts in tests/pi/test_cost_model_traffic.cpp):
+//   conv   weight side, 18 weights x 18 bits = 324 OTs -> IKNP pads to 384 rows
+//          of 16 bytes; its taps reach 9+12+9+12+16+12+9+12+9 = 100 inputs per
+//          (output, input channel), 2 x 100 uses x 423 bits = 84,600 bits in
+//          one chunk -> 1,322 words
+//   fc     input side (22,720 < 32,724 estimated bytes), 32 inputs x 32 bits =
+//          1,024 OTs; 96 uses x 528 bits = 50,688 bits -> 792 words
+//   ReLU   32 copies of 3·31 - 10 = 83 AND gates: handshake 2·(40 + 40), IKNP
+//          for 32·32 label bits, tables 32·83·32, mask labels 32·32·16,
+//          decoding bits 32·32/8; online the garbler's labels 32·32·16 and the
+//          client's parts 32·8
+//   online also the masked input and the logits, (16 + 3)·8 bytes; flights:
+//          input out, labels in, parts out, logits in: 4, so 2 round trips.
+TEST(PiCostModel, BytesAndRoundsAreCountedAsTheProtocolSendsThem) {
+  auto calibration = unit_calibration();
+  calibration.set_linear_backend("ot");
+  const PiCostModel model(calibration);
   const auto estimate = model.estimate(tiny_network());
-  EXPECT_DOUBLE_EQ(estimate.offline_bytes,
-                   32 * 3000.0 + (18 * 18 + 32 * 32) * 16.0 + (288 * 423 / 8 + 96 * 528 / 8));
-  EXPECT_DOUBLE_EQ(estimate.online_bytes, 32 * 600.0 + (16 + 3) * 4.0);
-  // Rounds: the ReLU layer, and the input/result exchange.
+  const double conv = 384 * 16 + 1322 * 8;
+  const double fc = 1024 * 16 + 792 * 8;
+  const double relu = 2 * (40 + 40) + 1024 * 16 + 32 * 83 * 32 + 32 * 32 * 16 + 128;
+  EXPECT_DOUBLE_EQ(estimate.offline_bytes, conv + fc + relu);
+  EXPECT_DOUBLE_EQ(estimate.online_bytes, (16 + 3) * 8 + 32 * 32 * 16 + 32 * 8);
   EXPECT_EQ(estimate.online_rounds, 2);
+  ASSERT_EQ(estimate.layers.size(), 3u);
+  EXPECT_DOUBLE_EQ(estimate.layers[0].offline_bytes, conv);
+  EXPECT_DOUBLE_EQ(estimate.layers[1].offline_bytes, relu);
+  EXPECT_DOUBLE_EQ(estimate.layers[2].offline_bytes, fc);
+  // Seconds: the features times the unit costs, plus transfer and round trips.
   const double compute = 32 * 2e-6 + (288 + 96) * 1e-9;
   EXPECT_NEAR(estimate.online_seconds, compute + estimate.online_bytes / 125e6 + 2 * 0.5e-3, 1e-12);
   EXPECT_EQ(estimate.cost, estimate.online_seconds);
+}
+
+TEST(PiCostModel, HeBackendCountsCiphertextsNotMacs) {
+  auto calibration = unit_calibration();
+  const PiCostModel he(calibration);  // linear_backend empty: HE, the runtime's default
+  calibration.set_linear_backend("ot");
+  const PiCostModel ot(calibration);
+  const auto network = spaces::make_preset("cryptonas-cnet1");
+  const auto he_estimate = he.estimate(network);
+  const auto ot_estimate = ot.estimate(network);
+  EXPECT_EQ(he_estimate.online_bytes, ot_estimate.online_bytes);
+  EXPECT_EQ(he_estimate.online_rounds, ot_estimate.online_rounds);
+  EXPECT_LT(he_estimate.offline_bytes, ot_estimate.offline_bytes / 5);
+  calibration.set_linear_backend("fhe");
+  EXPECT_THROW(PiCostModel{calibration}, Error);
 }
 
 TEST(PiCostModel, RefusesANegativeUnitCostNamingTheField) {
@@ -133,7 +171,8 @@ TEST(PiCostModel, RefusesANegativeUnitCostNamingTheField) {
     PiCostModel model(calibration);
     FAIL() << "expected an error";
   } catch (const Error& error) {
-    EXPECT_NE(std::string(error.what()).find("relu_online_bytes"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("relu_online_bytes"), std::string::npos)
+        << error.what();
   }
 }
 

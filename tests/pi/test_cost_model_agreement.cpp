@@ -1,7 +1,8 @@
 // The PI cost model (cost_models/) counts from the IR alone what the runtime
-// will garble; it mirrors the compiler's scale tracking without depending on
-// crypto/pi. These tests hold the mirror to the compiled program, for exact
-// ReLUs and for Circa (whose output keeps its scale).
+// will garble; it walks the IR with the compiler's scale rules
+// (search_spaces/fixed_point_rules.h) without depending on crypto/pi. These
+// tests hold its counts to the compiled program, for exact ReLUs and for
+// Circa (whose output keeps its scale), on every space.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -106,11 +107,7 @@ TEST_P(CostModelAgreement, GarbledElementsEqualTheCompiledProgram) {
   EXPECT_GE(checked, 3) << name;
 }
 
-// NAS-Bench-201 is left out: on some of its cells the model still counts
-// more truncations than the compiler emits (up to 1.8x); see the README's
-// known gaps.
-INSTANTIATE_TEST_SUITE_P(Spaces, CostModelAgreement,
-                         ::testing::Values("cryptonas", "sphynx", "resnet"));
+INSTANTIATE_TEST_SUITE_P(Spaces, CostModelAgreement, ::testing::ValuesIn(spaces::search_space_names()));
 
 }  // namespace
 }  // namespace pinas::pi

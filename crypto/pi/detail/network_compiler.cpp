@@ -9,12 +9,23 @@
 
 #include "crypto/pi/detail/ring.h"
 #include "crypto/pi/pi_error.h"
+#include "search_spaces/fixed_point_rules.h"
 
 namespace pinas::pi {
 
 using spaces::NodeId;
 using spaces::OpType;
 using spaces::Shape;
+
+namespace {
+
+// The scale rules shared with the cost model (search_spaces/fixed_point_rules.h).
+spaces::FixedPointRules rules_of(const FixedPointConfig& config) {
+  return {static_cast<int>(config.fractional_bits), static_cast<int>(config.effective_scale_limit()),
+          config.relu_mode == ReluMode::kCirca};
+}
+
+}  // namespace
 
 NetworkCompiler::NetworkCompiler(const pb::Model& model, const FixedPointConfig& config,
                                  bool structure_only)
@@ -52,7 +63,10 @@ std::uint32_t NetworkCompiler::truncated(const std::string& node, std::uint32_t 
 
 std::uint32_t NetworkCompiler::fit_scale(const std::string& node, std::uint32_t tensor,
                                          std::uint32_t growth) {
-  if (network_.tensors_.at(tensor).scale + growth <= config_.effective_scale_limit()) return tensor;
+  if (!rules_of(config_).must_truncate(static_cast<int>(network_.tensors_.at(tensor).scale),
+                                       static_cast<int>(growth))) {
+    return tensor;
+  }
   return truncated(node, tensor);
 }
 
@@ -143,9 +157,10 @@ NodeId NetworkCompiler::fold_batch_norm(NodeId id, FloatLayer& layer) {
 
 std::uint32_t NetworkCompiler::emit_linear(const std::string& node, std::uint32_t input,
                                            FloatLayer layer) {
-  input = fit_scale(node, input, config_.fractional_bits);
+  const auto growth = static_cast<std::uint32_t>(rules_of(config_).linear_growth());
+  input = fit_scale(node, input, growth);
   const std::uint32_t input_scale = network_.tensors_.at(input).scale;
-  const std::uint32_t output_scale = input_scale + config_.fractional_bits;
+  const std::uint32_t output_scale = input_scale + growth;
   detail::Ring ring(config_.ring_bits);
   LinearStep step;
   step.geometry = layer.geometry;
@@ -301,7 +316,9 @@ void NetworkCompiler::compile_relu(NodeId id) {
   if (mixed) {
     // Replaced elements compute a polynomial at scale 2s + f; ReLU elements are
     // lifted to it. A tensor whose 2s + f would pass the limit is truncated first.
-    if (2 * info.scale + config_.fractional_bits > config_.effective_scale_limit()) {
+    const auto rules = rules_of(config_);
+    const int scale = static_cast<int>(info.scale);
+    if (rules.must_truncate(scale, rules.polynomial_growth(scale))) {
       input = truncated(node.name, input);
       info = network_.tensors_.at(input);
     }
@@ -315,8 +332,9 @@ void NetworkCompiler::compile_relu(NodeId id) {
     step.input_scale = info.scale;
     step.plane = info.shape.height * info.shape.width;
     // Exact ReLUs truncate to f for free in their circuit; Circa keeps scale s.
-    step.shift = step.circa ? 0 : info.scale - config_.fractional_bits;
-    const std::uint32_t output_scale = 2 * info.scale + config_.fractional_bits;
+    step.shift = static_cast<std::uint32_t>(rules.relu_shift(static_cast<int>(info.scale)));
+    const std::uint32_t output_scale =
+        info.scale + static_cast<std::uint32_t>(rules.polynomial_growth(static_cast<int>(info.scale)));
     step.lift = output_scale - (info.scale - step.shift);
     std::uint32_t output = new_tensor(info.shape, output_scale);
     add_step(node.name, {input}, output, std::move(step));
@@ -327,8 +345,10 @@ void NetworkCompiler::compile_relu(NodeId id) {
   // keeps x's scale, and truncating it would take a second circuit and
   // round, so its output keeps the scale; fit_scale() truncates later only
   // where the next op would pass the scale limit.
-  step.shift = step.circa ? 0 : info.scale - config_.fractional_bits;
-  const std::uint32_t output_scale = step.circa ? info.scale : config_.fractional_bits;
+  const auto rules = rules_of(config_);
+  step.shift = static_cast<std::uint32_t>(rules.relu_shift(static_cast<int>(info.scale)));
+  const auto output_scale =
+      static_cast<std::uint32_t>(rules.relu_output_scale(static_cast<int>(info.scale)));
   if (all_zeros && step.shift == 0) {
     node_tensor_[id] = input;
     return;
@@ -352,7 +372,8 @@ void NetworkCompiler::compile_polynomial(NodeId id) {
   coefficients.resize(3, 0.0);
   std::uint32_t input = input_of(id, 0);
   std::uint32_t scale = network_.tensors_.at(input).scale;
-  if (2 * scale + config_.fractional_bits > config_.effective_scale_limit()) {
+  const auto rules = rules_of(config_);
+  if (rules.must_truncate(static_cast<int>(scale), rules.polynomial_growth(static_cast<int>(scale)))) {
     input = truncated(node.name, input);
     scale = config_.fractional_bits;
   }
@@ -383,12 +404,9 @@ void NetworkCompiler::compile_pool(NodeId id, bool global) {
     step.padding = node.padding;
   }
   std::uint64_t area = static_cast<std::uint64_t>(step.kernel_height) * step.kernel_width;
-  std::uint32_t growth;
-  if (std::has_single_bit(area) &&
-      std::countr_zero(area) <= static_cast<int>(config_.fractional_bits)) {
-    growth = static_cast<std::uint32_t>(std::countr_zero(area));
-  } else {
-    growth = config_.fractional_bits;
+  const auto scaling = rules_of(config_).pool_scaling(area);
+  const auto growth = static_cast<std::uint32_t>(scaling.growth);
+  if (scaling.multiplies) {
     step.multiplier = static_cast<std::uint64_t>(std::llround(
         std::ldexp(1.0 / static_cast<double>(area), static_cast<int>(config_.fractional_bits))));
     if (step.multiplier == 0) {
