@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "search_spaces/cryptonas_space.h"
 #include "search_spaces/detail/network_builder.h"
 #include "search_spaces/detail/space_helpers.h"
@@ -84,6 +86,56 @@ std::string genotype_key(const pb::Genotype& genotype) {
                        genotype.num_classes());
   }
   return key;
+}
+
+namespace {
+
+// A positive decimal integer, all of `text`, or nothing.
+std::optional<std::int64_t> positive_integer(std::string_view text) {
+  if (text.empty() || text.size() > 12) return std::nullopt;
+  std::int64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return value > 0 ? std::optional<std::int64_t>(value) : std::nullopt;
+}
+
+}  // namespace
+
+pb::Genotype parse_genotype_key(std::string_view key) {
+  const auto colon = key.find(':');
+  if (colon == std::string_view::npos) {
+    throw SpaceError(fmt::format("genotype '{}': expected <space>:<genotype> (spaces: {})", key,
+                                 fmt::join(search_space_names(), ", ")));
+  }
+  std::string_view description = key.substr(colon + 1);
+  std::string_view suffix;
+  if (const auto at = description.rfind('@'); at != std::string_view::npos) {
+    suffix = description.substr(at + 1);
+    description = description.substr(0, at);
+  }
+  pb::Genotype genotype = make_search_space(key.substr(0, colon))->parse(description);
+  if (!suffix.empty() || key.back() == '@') {
+    // CxHxW/classes
+    const auto slash = suffix.find('/');
+    const auto x1 = suffix.find('x');
+    const auto x2 = x1 == std::string_view::npos ? x1 : suffix.find('x', x1 + 1);
+    std::optional<std::int64_t> c, h, w, classes;
+    if (slash != std::string_view::npos && x2 != std::string_view::npos && x2 < slash) {
+      c = positive_integer(suffix.substr(0, x1));
+      h = positive_integer(suffix.substr(x1 + 1, x2 - x1 - 1));
+      w = positive_integer(suffix.substr(x2 + 1, slash - x2 - 1));
+      classes = positive_integer(suffix.substr(slash + 1));
+    }
+    if (!c || !h || !w || !classes) {
+      throw SpaceError(fmt::format("genotype '{}': expected @CxHxW/<classes> after the genotype, got '@{}'",
+                                   key, suffix));
+    }
+    *genotype.mutable_input_shape() = Shape{*c, *h, *w}.to_proto();
+    genotype.set_num_classes(*classes);
+  }
+  return genotype;
 }
 
 pb::Genotype genotype_of(const Architecture& architecture) {

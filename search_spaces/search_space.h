@@ -102,6 +102,10 @@ std::string genotype_space(const pb::Genotype& genotype);
 // genotypes are equal. Throws SpaceError for a non-member.
 std::string genotype_key(const pb::Genotype& genotype);
 
+// The reverse of genotype_key(): "<space>:<describe>[@CxHxW/<classes>]" (what
+// `pinas top` prints). Throws SpaceError naming the bad part. Thread-safe.
+pb::Genotype parse_genotype_key(std::string_view key);
+
 // The genotype an architecture was built from (the reverse of build()):
 // parsed from its space() and genotype() strings, with input_shape and
 // num_classes taken from its INPUT node and class count. Throws SpaceError

@@ -184,6 +184,7 @@ void calibrate(const CalibrateOptions& options) {
   calibration.set_weight_bits(static_cast<int>(config.effective_weight_bits()));
   calibration.set_scale_limit(static_cast<int>(config.effective_scale_limit()));
   calibration.set_circa_truncated_bits(static_cast<int>(options.circa));
+  calibration.set_linear_backend("ot");  // what the probes ran
   *calibration.mutable_unit_costs() = cost::fit_unit_costs(observations, options.circa > 0);
   calibration.set_measured_on(describe_host());
   calibration.set_source(fmt::format("pinas calibrate, {} probes of {}x{} inputs", probes.size(),

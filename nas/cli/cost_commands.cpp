@@ -1,11 +1,14 @@
 // `pinas cost ARCH`: what an architecture costs to evaluate privately, per
 // layer and in total, under the ReLU-count model or the calibrated PI model.
+// `pinas cost --batch FILE|-`: one candidate per line in, one JSON line out.
 #include <fmt/format.h>
 
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cost_models/batch_query.h"
 #include "cost_models/pi_cost_model.h"
 #include "cost_models/relu_count_cost_model.h"
 #include "nas/cli/command_registry.h"
@@ -19,6 +22,7 @@ struct CostOptions {
   std::string model = "relu";
   std::string calibration;
   std::string network;
+  std::string batch;
   bool json = false;
 };
 
@@ -39,10 +43,10 @@ nlohmann::json features_json(const cost::LayerFeatures& features) {
           {"linear_correction_bytes", features.linear_correction_bytes}};
 }
 
-void print_cost(const CostOptions& options) {
-  const spaces::Architecture architecture = spaces::load_architecture(options.architecture);
+// The cost model the options name (and its calibration, for --model pi).
+std::unique_ptr<cost::CostModel> make_model(const CostOptions& options,
+                                            pb::PiCalibration& calibration) {
   std::unique_ptr<cost::CostModel> model;
-  pb::PiCalibration calibration;
   if (options.model == "relu") {
     // A network or calibration means nothing to a ReLU count: refusing them
     // keeps a forgotten `--model pi` from printing counts that look like latency.
@@ -53,14 +57,43 @@ void print_cost(const CostOptions& options) {
     model = std::make_unique<cost::ReluCountCostModel>();
   } else if (options.model == "pi") {
     if (options.calibration.empty()) {
-      throw Error("--model pi needs --calibration FILE (measure one with `pinas calibrate --out FILE`)");
+      throw Error(
+          "--model pi needs --calibration FILE (measure one with `pinas calibrate --out FILE`)");
     }
     calibration = cost::load_calibration(options.calibration);
-    if (!options.network.empty()) *calibration.mutable_network() = cost::network_preset(options.network);
+    if (!options.network.empty())
+      *calibration.mutable_network() = cost::network_preset(options.network);
     model = std::make_unique<cost::PiCostModel>(calibration);
   } else {
     throw Error("--model: unknown cost model '" + options.model + "' (known: relu, pi)");
   }
+  return model;
+}
+
+void print_batch(const CostOptions& options) {
+  if (!options.architecture.empty())
+    throw Error("--batch reads candidates from FILE|-; give no ARCH");
+  pb::PiCalibration calibration;
+  const auto model = make_model(options, calibration);
+  if (options.batch == "-") {
+    std::ios::sync_with_stdio(false);
+    cost::run_cost_batch(std::cin, std::cout, *model);
+    return;
+  }
+  std::ifstream in(options.batch);
+  if (!in) throw Error(options.batch + ": cannot open for reading");
+  cost::run_cost_batch(in, std::cout, *model);
+}
+
+void print_cost(const CostOptions& options) {
+  if (!options.batch.empty()) {
+    print_batch(options);
+    return;
+  }
+  if (options.architecture.empty()) throw Error("cost: give ARCH, or --batch FILE|-");
+  const spaces::Architecture architecture = spaces::load_architecture(options.architecture);
+  pb::PiCalibration calibration;
+  const auto model = make_model(options, calibration);
   const cost::CostEstimate estimate = model->estimate(architecture);
   if (options.json) {
     nlohmann::json layers = nlohmann::json::array();
@@ -88,8 +121,8 @@ void print_cost(const CostOptions& options) {
     std::cout << result.dump(2) << "\n";
     return;
   }
-  std::cout << fmt::format("{:<28} {:<15} {:>9} {:>9} {:>9} {:>11} {:>11} {:>10}\n", "layer", "op", "ReLUs",
-                           "trunc", "compare", "offline", "online", "online s");
+  std::cout << fmt::format("{:<28} {:<15} {:>9} {:>9} {:>9} {:>11} {:>11} {:>10}\n", "layer", "op",
+                           "ReLUs", "trunc", "compare", "offline", "online", "online s");
   for (const auto& layer : estimate.layers) {
     const auto& f = layer.features;
     std::cout << fmt::format("{:<28} {:<15} {:>9} {:>9} {:>9} {:>11} {:>11} {:>10.6f}\n", f.name,
@@ -104,10 +137,11 @@ void print_cost(const CostOptions& options) {
     std::cout << fmt::format(
         "predicted ({}, ring {} bits, f {}{}, network {:.0f} MB/s, {:.1f} ms round trip):\n"
         "  offline {} in {:.3f} s\n  online  {} in {:.3f} s over {} rounds\n",
-        calibration.source().empty() ? "calibration" : calibration.source(), calibration.ring_bits(),
-        calibration.fractional_bits(),
-        calibration.circa_truncated_bits() ? fmt::format(", Circa k={}", calibration.circa_truncated_bits())
-                                           : std::string(),
+        calibration.source().empty() ? "calibration" : calibration.source(),
+        calibration.ring_bits(), calibration.fractional_bits(),
+        calibration.circa_truncated_bits()
+            ? fmt::format(", Circa k={}", calibration.circa_truncated_bits())
+            : std::string(),
         calibration.network().bandwidth_bytes_per_second() / 1e6,
         calibration.network().round_trip_seconds() * 1e3, human_bytes(estimate.offline_bytes),
         estimate.offline_seconds, human_bytes(estimate.online_bytes), estimate.online_seconds,
@@ -119,10 +153,16 @@ const CommandRegistration registration("cost", [](CLI::App& app) {
   auto options = std::make_shared<CostOptions>();
   CLI::App* command = app.add_subcommand(
       "cost", "Predict what an architecture costs to evaluate privately (per layer and in total)");
-  command->add_option("ARCH", options->architecture, "A preset name or an architecture/genotype file")
-      ->required();
-  command->add_option("--model", options->model, "Cost model: relu (ReLU count, default) or pi (calibrated latency)");
-  command->add_option("--calibration", options->calibration, "With --model pi: a file from `pinas calibrate`");
+  command->add_option("ARCH", options->architecture,
+                      "A preset name or an architecture/genotype file");
+  command->add_option(
+      "--batch", options->batch,
+      "FILE or - (stdin): one candidate per line (a genotype as `pinas top` prints it, "
+      "or a one-line protobuf text genotype); one JSON line out per candidate, errors too");
+  command->add_option("--model", options->model,
+                      "Cost model: relu (ReLU count, default) or pi (calibrated latency)");
+  command->add_option("--calibration", options->calibration,
+                      "With --model pi: a file from `pinas calibrate`");
   command->add_option("--network", options->network, "Network model: loopback, lan or wan");
   command->add_flag("--json", options->json, "Print one JSON object");
   command->callback([options] { print_cost(*options); });

@@ -8,3 +8,9 @@ add_test(NAME cli_cost_pi_needs_calibration
          COMMAND sh -c "\"$0\" cost cryptonas-cnet1 --model pi 2>&1; echo status=$?" $<TARGET_FILE:pinas>)
 set_tests_properties(cli_cost_pi_needs_calibration PROPERTIES TIMEOUT 30 PASS_REGULAR_EXPRESSION
   "^pinas: error: --model pi needs --calibration FILE [^\n]*\nstatus=2\n$")
+# `pinas cost --batch -`: one JSON line per candidate from stdin, a bad line
+# answered with an error line and the batch going on.
+add_test(NAME cli_cost_batch_stdin
+         COMMAND sh -c "printf '%s\\n' 'nb201:|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|avg_pool_3x3~1|skip_connect~2|' 'moonshot:x' 'nb201 { edges: [NB201_NOR_CONV_3X3, NB201_SKIP_CONNECT, NB201_NOR_CONV_1X1, NB201_NONE, NB201_AVG_POOL_3X3, NB201_SKIP_CONNECT] }' | \"$0\" cost --batch -; echo status=$?" $<TARGET_FILE:pinas>)
+set_tests_properties(cli_cost_batch_stdin PROPERTIES TIMEOUT 30 PASS_REGULAR_EXPRESSION
+  "^{\"candidate\":\"nb201:[^\n]*\"line\":1,[^\n]*\"relus\":[0-9]+[^\n]*}\n{\"error\":\"[^\n]+\",\"input\":\"moonshot:x\",\"line\":2}\n{\"candidate\":\"nb201:[^\n]*\"line\":3,[^\n]*}\nstatus=0\n$")
