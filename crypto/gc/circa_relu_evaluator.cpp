@@ -17,7 +17,7 @@ CircaReluEvaluator::CircaReluEvaluator(EvaluatorParty& party, std::uint32_t bits
       bits_(bits),
       dropped_bits_(dropped_bits),
       circuit_(circa_sign_circuit(bits, dropped_bits)),
-      reverse_sender_(party.channel()) {}
+      reverse_sender_(party.channel(), TweakDomain::kCircaReverseOt) {}
 
 void CircaReluEvaluator::offline(std::span<const std::uint64_t> evaluator_shares) {
   if (evaluator_shares.empty())

@@ -16,7 +16,7 @@ CircaReluGarbler::CircaReluGarbler(GarblerParty& party, std::uint32_t bits,
       bits_(bits),
       dropped_bits_(dropped_bits),
       circuit_(circa_sign_circuit(bits, dropped_bits)),
-      reverse_receiver_(party.channel()) {}
+      reverse_receiver_(party.channel(), TweakDomain::kCircaReverseOt) {}
 
 void CircaReluGarbler::offline(std::size_t count) {
   if (count == 0) throw ProtocolError("circa garbler: a batch needs at least one ReLU");

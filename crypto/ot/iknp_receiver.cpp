@@ -24,7 +24,8 @@ void require_sizes(const char* operation, size_t choices, size_t outputs) {
 
 }  // namespace
 
-IknpReceiver::IknpReceiver(Channel& channel) : channel_(channel) {}
+IknpReceiver::IknpReceiver(Channel& channel, TweakDomain domain)
+    : channel_(channel), domain_(domain) {}
 
 IknpReceiver::~IknpReceiver() = default;
 
@@ -87,7 +88,7 @@ void IknpReceiver::receive_correlated(const BitVector& choices, std::span<Block>
 void IknpReceiver::receive_random(const BitVector& choices, std::span<Block> messages) {
   require_sizes("receive_random", choices.size(), messages.size());
   extend(choices, messages.data());
-  CorrelationRobustHash::hash_blocks(messages.data(), messages.data(), messages.size(),
+  CorrelationRobustHash::hash_blocks(messages.data(), messages.data(), messages.size(), domain_,
                                      row_index_);
   row_index_ += choices.size();
 }
@@ -96,7 +97,7 @@ void IknpReceiver::receive_chosen(const BitVector& choices, std::span<Block> mes
   require_sizes("receive_chosen", choices.size(), messages.size());
   const size_t count = choices.size();
   extend(choices, messages.data());
-  CorrelationRobustHash::hash_blocks(messages.data(), messages.data(), count, row_index_);
+  CorrelationRobustHash::hash_blocks(messages.data(), messages.data(), count, domain_, row_index_);
   constexpr size_t kBatch = 1024;
   Block masked[2 * kBatch];
   for (size_t begin = 0; begin < count; begin += kBatch) {
@@ -105,8 +106,8 @@ void IknpReceiver::receive_chosen(const BitVector& choices, std::span<Block> mes
     for (size_t k = 0; k < now; ++k) {
       const bool choice = choices[begin + k];
       // Branch-free pick of y_choice.
-      const Block chosen = (masked[2 * k] & Block::mask(!choice)) |
-                           (masked[2 * k + 1] & Block::mask(choice));
+      const Block chosen =
+          (masked[2 * k] & Block::mask(!choice)) | (masked[2 * k + 1] & Block::mask(choice));
       messages[begin + k] ^= chosen;
     }
   }
@@ -117,14 +118,13 @@ void IknpReceiver::receive_ring_correlated(const BitVector& choices, std::span<u
                                            unsigned ring_bits) {
   require_sizes("receive_ring_correlated", choices.size(), values.size());
   if (ring_bits < 1 || ring_bits > 64) {
-    throw ProtocolError("IKNP ring COT: ring bits " + std::to_string(ring_bits) +
-                        " outside 1..64");
+    throw ProtocolError("IKNP ring COT: ring bits " + std::to_string(ring_bits) + " outside 1..64");
   }
   const uint64_t mask = ring_bits == 64 ? ~uint64_t{0} : (uint64_t{1} << ring_bits) - 1;
   const size_t count = choices.size();
   std::vector<Block> pads(count);
   extend(choices, pads.data());
-  CorrelationRobustHash::hash_blocks(pads.data(), pads.data(), count, row_index_);
+  CorrelationRobustHash::hash_blocks(pads.data(), pads.data(), count, domain_, row_index_);
   constexpr size_t kBatch = 1024;
   uint64_t corrections[kBatch];
   for (size_t begin = 0; begin < count; begin += kBatch) {

@@ -9,6 +9,7 @@
 #include "crypto/primitives/bit_vector.h"
 #include "crypto/primitives/block.h"
 #include "crypto/primitives/prg.h"
+#include "crypto/primitives/tweak_domains.h"
 
 namespace pinas::crypto {
 
@@ -17,7 +18,9 @@ namespace pinas::crypto {
 // flavour and size (choices.size() OTs). Not thread-safe.
 class IknpReceiver {
  public:
-  explicit IknpReceiver(Channel& channel);
+  // `domain`: the hash tweaks' domain (tweak_domains.h); the paired
+  // IknpSender must use the same one.
+  explicit IknpReceiver(Channel& channel, TweakDomain domain = TweakDomain::kOtExtension);
   ~IknpReceiver();
   IknpReceiver(const IknpReceiver&) = delete;
   IknpReceiver& operator=(const IknpReceiver&) = delete;
@@ -52,6 +55,7 @@ class IknpReceiver {
   bool is_set_up_ = false;
   std::vector<Prg> zero_prgs_;  // G(k0_i)
   std::vector<Prg> one_prgs_;   // G(k1_i)
+  TweakDomain domain_;
   uint64_t row_index_ = 0;
   std::vector<Block> row_buffer_;
   std::vector<Block> column_buffer_;

@@ -14,11 +14,13 @@ namespace pinas::crypto {
 using detail::kIknpChunkRows;
 using detail::kIknpColumns;
 
-IknpSender::IknpSender(Channel& channel) : channel_(channel) {}
+IknpSender::IknpSender(Channel& channel, TweakDomain domain) : channel_(channel), domain_(domain) {}
 
 IknpSender::~IknpSender() = default;
 
-void IknpSender::setup() { setup(os_random_block().with_lsb(true)); }
+void IknpSender::setup() {
+  setup(os_random_block().with_lsb(true));
+}
 
 void IknpSender::setup(const Block& delta) {
   if (is_set_up_) throw ProtocolError("IKNP sender: setup called twice");
@@ -80,8 +82,10 @@ void IknpSender::send_random(std::span<Block> zero_messages, std::span<Block> on
   const size_t count = zero_messages.size();
   extend(zero_messages.data(), count);
   for (size_t j = 0; j < count; ++j) one_messages[j] = zero_messages[j] ^ delta_;
-  CorrelationRobustHash::hash_blocks(zero_messages.data(), zero_messages.data(), count, row_index_);
-  CorrelationRobustHash::hash_blocks(one_messages.data(), one_messages.data(), count, row_index_);
+  CorrelationRobustHash::hash_blocks(zero_messages.data(), zero_messages.data(), count, domain_,
+                                     row_index_);
+  CorrelationRobustHash::hash_blocks(one_messages.data(), one_messages.data(), count, domain_,
+                                     row_index_);
   row_index_ += count;
 }
 
@@ -104,8 +108,9 @@ void IknpSender::send_chosen(std::span<const Block> zero_messages,
   for (size_t begin = 0; begin < count; begin += kBatch) {
     const size_t now = std::min(kBatch, count - begin);
     for (size_t k = 0; k < now; ++k) one_pads[k] = pads[begin + k] ^ delta_;
-    CorrelationRobustHash::hash_blocks(pads.data() + begin, zero_pads, now, row_index_ + begin);
-    CorrelationRobustHash::hash_blocks(one_pads, one_pads, now, row_index_ + begin);
+    CorrelationRobustHash::hash_blocks(pads.data() + begin, zero_pads, now, domain_,
+                                       row_index_ + begin);
+    CorrelationRobustHash::hash_blocks(one_pads, one_pads, now, domain_, row_index_ + begin);
     for (size_t k = 0; k < now; ++k) {
       out[2 * k] = zero_pads[k] ^ zero_messages[begin + k];
       out[2 * k + 1] = one_pads[k] ^ one_messages[begin + k];
@@ -119,8 +124,7 @@ void IknpSender::send_chosen(std::span<const Block> zero_messages,
 void IknpSender::send_ring_correlated(std::span<const uint64_t> correlations,
                                       std::span<uint64_t> zero_values, unsigned ring_bits) {
   if (ring_bits < 1 || ring_bits > 64) {
-    throw ProtocolError("IKNP ring COT: ring bits " + std::to_string(ring_bits) +
-                        " outside 1..64");
+    throw ProtocolError("IKNP ring COT: ring bits " + std::to_string(ring_bits) + " outside 1..64");
   }
   if (correlations.size() != zero_values.size()) {
     throw ProtocolError("IKNP ring COT: " + std::to_string(correlations.size()) +
@@ -137,8 +141,9 @@ void IknpSender::send_ring_correlated(std::span<const uint64_t> correlations,
   for (size_t begin = 0; begin < count; begin += kBatch) {
     const size_t now = std::min(kBatch, count - begin);
     for (size_t k = 0; k < now; ++k) one_pads[k] = pads[begin + k] ^ delta_;
-    CorrelationRobustHash::hash_blocks(pads.data() + begin, zero_pads, now, row_index_ + begin);
-    CorrelationRobustHash::hash_blocks(one_pads, one_pads, now, row_index_ + begin);
+    CorrelationRobustHash::hash_blocks(pads.data() + begin, zero_pads, now, domain_,
+                                       row_index_ + begin);
+    CorrelationRobustHash::hash_blocks(one_pads, one_pads, now, domain_, row_index_ + begin);
     // x0 = H(q) and d = x0 + c − H(q ⊕ Δ): the receiver with bit 1 adds d
     // to H(q ⊕ Δ) and gets x0 + c.
     for (size_t k = 0; k < now; ++k) {

@@ -9,6 +9,7 @@
 #include "crypto/net/channel.h"
 #include "crypto/primitives/block.h"
 #include "crypto/primitives/prg.h"
+#include "crypto/primitives/tweak_domains.h"
 
 namespace pinas::crypto {
 
@@ -38,7 +39,9 @@ namespace pinas::crypto {
 // Not thread-safe; one sender per channel, paired with one IknpReceiver.
 class IknpSender {
  public:
-  explicit IknpSender(Channel& channel);
+  // `domain`: the hash tweaks' domain (tweak_domains.h); the paired
+  // IknpReceiver must use the same one.
+  explicit IknpSender(Channel& channel, TweakDomain domain = TweakDomain::kOtExtension);
   ~IknpSender();
   IknpSender(const IknpSender&) = delete;
   IknpSender& operator=(const IknpSender&) = delete;
@@ -71,8 +74,8 @@ class IknpSender {
   // zero_values[j] = x0_j (uniformly random mod 2^ℓ); the receiver gets
   // x0_j + r_j·correlations[j] mod 2^ℓ. Sends 8 bytes per OT. Used for
   // Gilboa multiplication. Requires equal sizes.
-  void send_ring_correlated(std::span<const uint64_t> correlations,
-                            std::span<uint64_t> zero_values, unsigned ring_bits);
+  void send_ring_correlated(std::span<const uint64_t> correlations, std::span<uint64_t> zero_values,
+                            unsigned ring_bits);
 
   // Total OTs extended so far (the next global row index).
   uint64_t ots_extended() const { return row_index_; }
@@ -87,6 +90,7 @@ class IknpSender {
   Block delta_;
   std::vector<Prg> column_prgs_;  // G(k_{s_i}), i < 128
   std::vector<bool> delta_bits_;
+  TweakDomain domain_;
   uint64_t row_index_ = 0;
   std::vector<Block> row_buffer_;
   std::vector<Block> column_buffer_;

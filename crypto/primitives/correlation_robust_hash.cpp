@@ -60,6 +60,17 @@ void CorrelationRobustHash::hash_blocks(const Block* in, Block* out, size_t coun
   }
 }
 
+void CorrelationRobustHash::hash_blocks(const Block* in, Block* out, size_t count,
+                                        TweakDomain domain, uint64_t first_index) {
+  const Aes& aes = FixedKeyAes::instance();
+  for (size_t i = 0; i < count; i += kBatch) {
+    size_t now = count - i < kBatch ? count - i : kBatch;
+    uint64_t base = first_index + i;
+    hash_batch(aes, in + i, out + i, now,
+               [base, domain](size_t k) { return domain_tweak(domain, base + k); });
+  }
+}
+
 void CorrelationRobustHash::hash_blocks(const Block* in, const Block* tweaks, Block* out,
                                         size_t count) {
   const Aes& aes = FixedKeyAes::instance();

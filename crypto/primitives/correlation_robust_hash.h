@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "crypto/primitives/block.h"
+#include "crypto/primitives/tweak_domains.h"
 
 namespace pinas::crypto {
 
@@ -59,6 +60,10 @@ class CorrelationRobustHash {
   // out[k] = H(in[k], first_tweak + k) (the tweak is the 64-bit integer in the
   // low half of a Block; wraps modulo 2^64).
   static void hash_blocks(const Block* in, Block* out, size_t count, uint64_t first_tweak);
+  // out[k] = H(in[k], domain_tweak(domain, first_index + k)) (see
+  // tweak_domains.h for which protocol uses which domain).
+  static void hash_blocks(const Block* in, Block* out, size_t count, TweakDomain domain,
+                          uint64_t first_index);
   // out[k] = H(in[k], tweaks[k]).
   static void hash_blocks(const Block* in, const Block* tweaks, Block* out, size_t count);
 };

@@ -15,6 +15,7 @@
 
 #include "crypto/primitives/aes.h"
 #include "crypto/primitives/block.h"
+#include "crypto/primitives/tweak_domains.h"
 
 namespace pinas::crypto::detail {
 
@@ -32,8 +33,11 @@ inline __m128i sigma(__m128i x) {
   return _mm_xor_si128(_mm_shuffle_epi32(x, 0x4E), _mm_and_si128(x, _mm_set_epi64x(-1, 0)));
 }
 
+// The half-gates domain's tweak of `value` (tweak_domains.h):
+// domain_tweak(TweakDomain::kHalfGates, value).
 inline __m128i tweak(std::uint64_t value) {
-  return _mm_set_epi64x(0, static_cast<long long>(value));
+  return _mm_set_epi64x(static_cast<long long>(TweakDomain::kHalfGates),
+                        static_cast<long long>(value));
 }
 
 // state[k] = π(state[k]) for Count blocks with interleaved rounds.
