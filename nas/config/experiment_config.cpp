@@ -10,6 +10,7 @@
 
 #include "cost_models/pi_cost_model.h"
 #include "nas/strategies/darts_options.h"
+#include "nas/strategies/enas_options.h"
 
 namespace pinas::nas {
 namespace {
@@ -205,7 +206,7 @@ void complete_and_validate(pb::ExperimentConfig& config, const std::string& orig
 
   auto& strategy = *config.mutable_strategy();
   if (strategy.kind() == pb::STRATEGY_UNSET)
-    refuse(origin, "strategy.kind", "is required (RANDOM, EVOLUTION, REINFORCE, NSGA2 or DARTS)");
+    refuse(origin, "strategy.kind", "is required (RANDOM, EVOLUTION, REINFORCE, NSGA2, DARTS or ENAS)");
   if (strategy.population_size() == 0) strategy.set_population_size(20);
   if (strategy.sample_size() == 0) strategy.set_sample_size(5);
   if (strategy.batch_size() == 0) strategy.set_batch_size(8);
@@ -228,9 +229,10 @@ void complete_and_validate(pb::ExperimentConfig& config, const std::string& orig
   if (strategy.mutation_rate() < 0 || strategy.mutation_rate() > 1)
     refuse(origin, "strategy.mutation_rate", "must be in [0, 1]");
   complete_darts_options(config, origin);
-  // A weight-sharing search trains one derived network per final_cells entry.
+  complete_enas_options(config, origin);
+  // A weight-sharing search trains the networks it derives.
   if (is_weight_sharing(strategy.kind()) && config.max_trials() == 0)
-    config.set_max_trials(strategy.darts().final_cells_size());
+    config.set_max_trials(derived_network_count(strategy));
 
   auto& fidelity = *config.mutable_fidelity();
   if (fidelity.min_epochs() == 0) fidelity.set_min_epochs(1);

@@ -14,7 +14,7 @@
 #include "nas/strategies/darts_options.h"
 #ifdef PINAS_NAS_TRAINING
 #include "nas/evaluation/training_evaluator.h"
-#include "nas/strategies/darts_search_driver.h"
+#include "nas/strategies/weight_sharing_phase.h"
 #endif
 #include "nas/results/experiment_results.h"
 #include "nas/spaces/candidate_space.h"
@@ -104,7 +104,8 @@ void search_as_controller(const Experiment& experiment, Executor& executor, std:
     space = std::move(derived.space);
     strategy = std::move(derived.strategy);
 #else
-    throw ConfigError("field strategy.kind: DARTS needs a pinas built with pinas::train");
+    throw ConfigError(
+        "field strategy.kind: DARTS and ENAS need a pinas built with pinas::train");
 #endif
   } else {
     space = make_candidate_space(experiment.config);

@@ -32,7 +32,12 @@ void check_positions(const google::protobuf::RepeatedField<int>& positions, int 
 }  // namespace
 
 bool is_weight_sharing(pb::StrategyKind kind) {
-  return kind == pb::DARTS;
+  return kind == pb::DARTS || kind == pb::ENAS;
+}
+
+int derived_network_count(const pb::StrategyConfig& strategy) {
+  if (strategy.kind() == pb::DARTS) return strategy.darts().final_cells_size();
+  return is_weight_sharing(strategy.kind()) ? 1 : 0;
 }
 
 std::vector<int> default_final_reductions(int cells) {

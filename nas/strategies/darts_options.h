@@ -8,8 +8,12 @@
 namespace pinas::nas {
 
 // True for the strategies that train one weight-sharing supernet before any
-// trial (DARTS) instead of proposing candidates one by one.
+// trial (DARTS, ENAS) instead of proposing candidates one by one.
 bool is_weight_sharing(pb::StrategyKind kind);
+
+// The trials a weight-sharing strategy derives from its supernet (DARTS: one
+// per final_cells entry; ENAS: one); 0 for other strategies. Thread-safe.
+int derived_network_count(const pb::StrategyConfig& strategy);
 
 // For `strategy { kind: DARTS }`: fills every unset field of strategy.darts
 // with Sphynx's value (proto/experiment.proto) and checks the experiment can

@@ -86,33 +86,22 @@ pb::Genotype fit_final_network(const pb::SphynxGenotype& derived_cells, int cell
     sphynx.set_channels(options.final_channels());
     return genotype;
   }
-  const std::int64_t per_channel = relus_at(1);
-  if (per_channel > max_relus)
+  const std::int64_t channels = widest_channels_within(max_relus, relus_at);
+  if (channels == 0)
     throw ConfigError(
         fmt::format("DARTS: the {}-cell network has {} ReLUs at width 1, over the budget of {}",
-                    cells, per_channel, max_relus));
-  // ReLUs grow linearly in C (one ReLU per cell on C x H x W, x4 channels at
-  // each reduction); the exact count confirms the guess.
-  std::int64_t channels =
-      std::min<std::int64_t>(std::max<std::int64_t>(max_relus / per_channel, 1), 65536);
-  while (channels > 1 && relus_at(channels) > max_relus) --channels;
-  while (channels < 65536 && relus_at(channels + 1) <= max_relus) ++channels;
+                    cells, relus_at(1), max_relus));
   sphynx.set_channels(channels);
   return genotype;
 }
 
-DerivedSearch run_weight_sharing_phase(const pb::ExperimentConfig& config,
-                                       const std::filesystem::path& folder, std::ostream& log) {
+DerivedSearch run_darts_phase(const pb::ExperimentConfig& config,
+                              const std::filesystem::path& folder, std::ostream& log) {
   const auto& darts = config.strategy().darts();
-  train::TrainingDataRequest request;
-  request.spec = config.dataset().name();
-  request.validation_fraction = config.dataset().validation_fraction();
-  request.train_subset = config.dataset().train_subset();
-  request.test_subset = config.dataset().test_subset();
-  const auto data = train::load_training_data(request);
-  const spaces::Shape input{data->info.channels, data->info.height, data->info.width};
-  const auto num_classes = static_cast<std::int64_t>(data->info.class_count());
-  const auto max_relus = static_cast<std::int64_t>(max_cost(config));
+  const auto target = weight_sharing_target(config);
+  const spaces::Shape input = target.input;
+  const auto num_classes = target.num_classes;
+  const auto max_relus = target.max_relus;
   const spaces::SphynxSpace space;
   auto describe_fitted = [&](const pb::SphynxGenotype& cells) {
     auto genotype =
@@ -131,11 +120,7 @@ DerivedSearch run_weight_sharing_phase(const pb::ExperimentConfig& config,
   }
 
   pb::SphynxGenotype best;
-  std::optional<std::string> recorded;
-  {
-    auto store = TrialStore::open(store_path(folder));
-    recorded = store.get_meta(kCellsMetaKey);
-  }
+  const std::optional<std::string> recorded = recorded_supernet_result(folder, kCellsMetaKey);
   if (recorded) {
     if (!google::protobuf::TextFormat::ParseFromString(*recorded, &best))
       throw StoreError(fmt::format("trial store {}: meta '{}' is not a sphynx genotype",
@@ -166,10 +151,7 @@ DerivedSearch run_weight_sharing_phase(const pb::ExperimentConfig& config,
     best = result.best_cells;
     log << fmt::format("darts: best validation epoch {} (val acc {:.4f})\n", result.best_epoch,
                        result.best_val_accuracy);
-    auto store = TrialStore::open(store_path(folder));
-    store.begin();
-    store.set_meta(kCellsMetaKey, cells_text(best));
-    store.commit();
+    record_supernet_result(folder, kCellsMetaKey, cells_text(best));
   }
 
   std::vector<pb::Genotype> genotypes;

@@ -5,20 +5,12 @@
 #include <memory>
 #include <ostream>
 
-#include "nas/spaces/candidate_space.h"
-#include "nas/strategies/strategy.h"
+#include "nas/strategies/weight_sharing_phase.h"
 #include "proto/experiment.pb.h"
 #include "proto/genotype.pb.h"
 #include "search_spaces/architecture.h"
 
 namespace pinas::nas {
-
-// What the weight-sharing phase hands to the ordinary search loop: the
-// derived networks as a candidate space and the strategy proposing them.
-struct DerivedSearch {
-  std::unique_ptr<CandidateSpace> space;
-  std::unique_ptr<Strategy> strategy;
-};
 
 // The final network of the derived cells: `cells` cells (L), reductions at
 // strategy.darts.final_reduction_positions (or default_final_reductions(L)),
@@ -40,7 +32,7 @@ pb::Genotype fit_final_network(const pb::SphynxGenotype& derived_cells, int cell
 // strategy.darts.final_cells entry. Throws ConfigError, StoreError,
 // data::DatasetError, pinas::Error (see train::supernet::run_darts_search).
 // Not thread-safe.
-DerivedSearch run_weight_sharing_phase(const pb::ExperimentConfig& config,
-                                       const std::filesystem::path& folder, std::ostream& log);
+DerivedSearch run_darts_phase(const pb::ExperimentConfig& config,
+                              const std::filesystem::path& folder, std::ostream& log);
 
 }  // namespace pinas::nas

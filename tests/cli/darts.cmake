@@ -4,7 +4,7 @@
 find_package(Python3 COMPONENTS Interpreter)
 if(Python3_Interpreter_FOUND AND EXISTS /usr/share/datasets/fashion-mnist)
   set(DARTS_CLI_CONFIG ${PROJECT_SOURCE_DIR}/tests/nas/cli/darts_fashion_mnist.textproto)
-  set(DARTS_CLI_SCRIPT ${PROJECT_SOURCE_DIR}/tests/nas/cli/darts_search_check.py)
+  set(DARTS_CLI_SCRIPT ${PROJECT_SOURCE_DIR}/tests/nas/cli/weight_sharing_search_check.py)
   add_test(NAME cli.darts.search
            COMMAND ${Python3_EXECUTABLE} ${DARTS_CLI_SCRIPT} $<TARGET_FILE:pinas> ${DARTS_CLI_CONFIG}
                    ${PROJECT_BINARY_DIR}/darts_cli_tests search)

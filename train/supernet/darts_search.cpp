@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <cstring>
 #include <nlohmann/json.hpp>
 #include <numbers>
 
@@ -12,6 +11,7 @@
 #include "train/data/split.h"
 #include "train/detail/thread_settings.h"
 #include "train/supernet/darts_step.h"
+#include "train/supernet/supernet_checkpoint.h"
 #include "train/training_data.h"
 
 namespace pinas::train::supernet {
@@ -21,18 +21,6 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 constexpr int kCheckpointFormat = 1;
-
-torch::Tensor bytes_to_tensor(const std::string& bytes) {
-  auto tensor = torch::empty({static_cast<int64_t>(bytes.size())}, torch::kUInt8);
-  if (!bytes.empty()) std::memcpy(tensor.data_ptr(), bytes.data(), bytes.size());
-  return tensor;
-}
-
-std::string tensor_to_bytes(const torch::Tensor& tensor) {
-  auto contiguous = tensor.contiguous().to(torch::kUInt8);
-  return std::string(static_cast<const char*>(contiguous.data_ptr()),
-                     static_cast<size_t>(contiguous.numel()));
-}
 
 // Everything that changes the trajectory: a checkpoint of other settings is
 // refused rather than silently continued. Threads do not change the result
@@ -131,19 +119,7 @@ void save_checkpoint(const std::filesystem::path& path, const json& fingerprint,
   archive.write("supernet", supernet_archive);
   archive.write("weight_optimizer", weight_archive);
   archive.write("alpha_optimizer", alpha_archive);
-  // Temporary file, then rename: a kill while saving keeps the previous epoch.
-  const auto temporary = path.string() + ".tmp";
-  try {
-    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
-    archive.save_to(temporary);
-    std::filesystem::rename(temporary, path);
-  } catch (const c10::Error& error) {
-    throw DartsCheckpointError(fmt::format("supernet checkpoint {}: cannot write ({})",
-                                           path.string(), error.what_without_backtrace()));
-  } catch (const std::filesystem::filesystem_error& error) {
-    throw DartsCheckpointError(
-        fmt::format("supernet checkpoint {}: cannot write ({})", path.string(), error.what()));
-  }
+  save_archive_atomically(archive, path);
 }
 
 std::vector<DartsEpochReport> load_checkpoint(const std::filesystem::path& path,

@@ -9,6 +9,7 @@
 #include "proto/error.h"
 #include "proto/genotype.pb.h"
 #include "train/supernet/darts_supernet.h"
+#include "train/supernet/supernet_checkpoint.h"
 
 namespace pinas::train::supernet {
 
@@ -70,10 +71,7 @@ struct DartsSearchResult {
 
 // The search's checkpoint cannot be used: unreadable, or written by a search
 // with other settings. The message names the file.
-class DartsCheckpointError : public Error {
- public:
-  using Error::Error;
-};
+using DartsCheckpointError = SupernetCheckpointError;
 
 // Runs the search: per step one alpha (Adam) step on an alpha-part batch,
 // then one weight (SGD, momentum, weight decay, clipping) step on a

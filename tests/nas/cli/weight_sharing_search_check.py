@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
-"""End-to-end checks of `pinas search` with `strategy { kind: DARTS }`.
+"""End-to-end checks of `pinas search` with a weight-sharing strategy:
+`strategy { kind: DARTS }` (sphynx cells) or `strategy { kind: ENAS }`
+(cryptonas macro space), told apart by the config.
 
-usage: darts_search_check.py PINAS CONFIG WORK_DIR search
+usage: weight_sharing_search_check.py PINAS CONFIG WORK_DIR search
          one uninterrupted search: one progress line per supernet epoch, the
-         validation accuracy rises, the derived network is a complete trial
-         of the sphynx space within the ReLU budget, status/top report it.
-       darts_search_check.py PINAS CONFIG WORK_DIR resume [KILLS] [SEED]
+         validation accuracy rises (ENAS: and the controller's mean reward
+         rises or its entropy falls), the derived network is a complete trial
+         of the space within the ReLU budget, status/top report it.
+       weight_sharing_search_check.py PINAS CONFIG WORK_DIR resume [KILLS] [SEED]
          the same search killed with SIGKILL at random moments (after 1 or 2
          new supernet epochs plus 0-4 s, or during the retraining) and resumed each time ends with the
-         same derived cells and the same trial as an uninterrupted run.
+         same derived network and the same trial as an uninterrupted run.
 """
 import os
 import random
@@ -20,7 +23,23 @@ import subprocess
 import sys
 import time
 
-EPOCH_LINE = re.compile(r"^darts epoch +(\d+)/(\d+) .* val acc (\d\.\d+) .* ReLUs (\d+) +(sphynx:)?N\d+-C\d+-R")
+# Per strategy: the progress line (epoch, epochs, val acc, ReLUs), the store's
+# meta key of the supernet result, the space's genotype prefix.
+KINDS = {
+    "DARTS": (re.compile(r"^darts epoch +(\d+)/(\d+) .* val acc (\d\.\d+) .* ReLUs (\d+) +(sphynx:)?N\d+-C\d+-R"),
+              "darts_cells", "sphynx:"),
+    "ENAS": (re.compile(r"^enas epoch +(\d+)/(\d+) .* val acc (\d\.\d+) +reward (-?\d\.\d+) +entropy (\d+\.\d+) .* ReLUs (\d+) +(cryptonas:)?L\d+-C\d+:"),
+             "enas_architecture", "cryptonas:"),
+}
+EPOCH_LINE, META_KEY, GENOTYPE_PREFIX = KINDS["DARTS"]
+
+
+def use_kind_of(config):
+    global EPOCH_LINE, META_KEY, GENOTYPE_PREFIX
+    with open(config) as f:
+        kind = re.search(r"kind: *([A-Z_]+)", f.read()).group(1)
+    EPOCH_LINE, META_KEY, GENOTYPE_PREFIX = KINDS[kind]
+    return kind
 
 
 def fail(message):
@@ -32,7 +51,7 @@ def store_rows(folder):
     database = sqlite3.connect("file:%s?mode=ro" % os.path.join(folder, "trials.db"), uri=True)
     trials = database.execute(
         "SELECT number, genotype, status, relus, val_accuracy, test_accuracy, epochs FROM trials ORDER BY number").fetchall()
-    cells = database.execute("SELECT value FROM meta WHERE key = 'darts_cells'").fetchall()
+    cells = database.execute("SELECT value FROM meta WHERE key = ?", (META_KEY,)).fetchall()
     database.close()
     return trials, cells
 
@@ -59,24 +78,36 @@ def check_search(pinas, config, work):
     accuracies = [float(m.group(3)) for m in epochs]
     if not max(accuracies[1:]) > accuracies[0]:
         fail("the supernet's validation accuracy did not rise: %s" % accuracies)
+    enas = EPOCH_LINE is KINDS["ENAS"][0]
+    relus_group = 6 if enas else 4
+    extra = ""
+    if enas:
+        rewards = [float(m.group(4)) for m in epochs]
+        entropies = [float(m.group(5)) for m in epochs]
+        if not (max(rewards[1:]) > rewards[0] or min(entropies[1:]) < entropies[0]):
+            fail("the controller's mean reward did not rise nor its entropy fall: rewards %s, entropies %s" %
+                 (rewards, entropies))
+        extra = ", reward %s, entropy %s" % (" ".join("%.3f" % r for r in rewards),
+                                             " ".join("%.2f" % e for e in entropies))
     budget = budget_of(config)
-    if any(int(m.group(4)) > budget for m in epochs):
+    if any(int(m.group(relus_group)) > budget for m in epochs):
         fail("a budget-fitted network is over the budget of %d ReLUs" % budget)
     trials, cells = store_rows(folder)
-    if len(trials) != 1 or trials[0][2] != "complete" or not trials[0][1].startswith("sphynx:"):
-        fail("expected one complete sphynx trial, got %s" % (trials,))
+    if len(trials) != 1 or trials[0][2] != "complete" or not trials[0][1].startswith(GENOTYPE_PREFIX):
+        fail("expected one complete %s trial, got %s" % (GENOTYPE_PREFIX, trials))
     if trials[0][3] > budget or trials[0][3] <= budget // 2:
         fail("the derived network has %d ReLUs for a budget of %d" % (trials[0][3], budget))
     if len(cells) != 1:
-        fail("the store does not record the derived cells")
+        fail("the store does not record the supernet's result (%s)" % META_KEY)
     status = subprocess.run([pinas, "status", folder], capture_output=True, text=True, check=True).stdout
     if "trained 1 of 1 trials" not in status:
         fail("pinas status does not report the derived trial:\n" + status)
     top = subprocess.run([pinas, "top", folder, "--k", "1"], capture_output=True, text=True, check=True).stdout
     if trials[0][1] not in top:
         fail("pinas top does not show the derived trial:\n" + top)
-    print("OK: %d supernet epochs in %.1f s, val acc %s, derived %s with %d ReLUs, retrained val %.4f" %
-          (total, time.time() - started, " ".join("%.3f" % a for a in accuracies), trials[0][1], trials[0][3], trials[0][4]))
+    print("OK: %d supernet epochs in %.1f s, val acc %s%s, derived %s with %d ReLUs, retrained val %.4f" %
+          (total, time.time() - started, " ".join("%.3f" % a for a in accuracies), extra, trials[0][1], trials[0][3],
+           trials[0][4]))
 
 
 def check_resume(pinas, config, work, kills, seed):
@@ -104,7 +135,7 @@ def check_resume(pinas, config, work, kills, seed):
         for line in process.stdout:
             if EPOCH_LINE.match(line) and "(resumed)" not in line:
                 seen += 1
-            if seen >= fresh_epochs or line.startswith("darts: derived network"):
+            if seen >= fresh_epochs or re.match(r"^(darts|enas): derived network", line):
                 break
         time.sleep(delay)
         if process.poll() is None:
@@ -127,12 +158,13 @@ def check_resume(pinas, config, work, kills, seed):
     got = store_rows(folder)
     if got != expected:
         fail("after %d kills the store differs from the uninterrupted run:\n%s\n%s" % (interrupted, got, expected))
-    print("OK: %d kills, same derived cells and trial as the uninterrupted run: %s" % (interrupted, got[0][0][1]))
+    print("OK: %d kills, same derived network and trial as the uninterrupted run: %s" % (interrupted, got[0][0][1]))
 
 
 def main():
     pinas, config, work, mode = sys.argv[1:5]
     os.makedirs(work, exist_ok=True)
+    use_kind_of(config)
     if mode == "search":
         check_search(pinas, config, work)
     else:

@@ -1,0 +1,407 @@
+#include "nas/strategies/enas_search.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <numbers>
+
+#include "train/data/batch_loader.h"
+#include "train/detail/thread_settings.h"
+#include "train/training_data.h"
+
+namespace pinas::nas {
+namespace {
+
+using nlohmann::json;
+using train::supernet::SupernetCheckpointError;
+using Clock = std::chrono::steady_clock;
+
+constexpr int kCheckpointFormat = 1;
+// Loader epochs of the reward stream: epoch e uses e * kRewardStreams + k.
+constexpr uint64_t kRewardStreams = 1u << 20;
+
+// Everything that changes the trajectory: a checkpoint of other settings is
+// refused rather than silently continued.
+json settings_fingerprint(const EnasSearchSettings& settings) {
+  const auto& controller = settings.controller;
+  return {{"data_spec", settings.data_spec},
+          {"validation_fraction", settings.validation_fraction},
+          {"train_subset", settings.train_subset},
+          {"layers", settings.network.layers},
+          {"channels", settings.network.channels},
+          {"paper_ops", settings.network.op_style == train::supernet::detail::EnasOpStyle::kPaper},
+          {"batch_size", settings.batch_size},
+          {"epochs", settings.epochs},
+          {"learning_rate", settings.learning_rate},
+          {"final_learning_rate", settings.final_learning_rate},
+          {"restart_period", settings.restart_period},
+          {"restart_multiplier", settings.restart_multiplier},
+          {"momentum", settings.momentum},
+          {"weight_decay", settings.weight_decay},
+          {"controller_steps", settings.controller_steps},
+          {"controller_samples", settings.controller_samples},
+          {"reward_batch_size", settings.reward_batch_size},
+          {"final_samples", settings.final_samples},
+          {"hidden_size", controller.hidden_size},
+          {"tanh_constant", controller.tanh_constant},
+          {"controller_learning_rate", controller.learning_rate},
+          {"controller_beta1", controller.beta1},
+          {"entropy_weight", controller.entropy_weight},
+          {"baseline_decay", controller.baseline_decay},
+          {"skip_target", controller.skip_target},
+          {"skip_weight", controller.skip_weight},
+          {"seed", settings.seed}};
+}
+
+json architecture_to_json(const pb::CryptoNasGenotype& architecture) {
+  json layers = json::array();
+  for (const auto& layer : architecture.layers())
+    layers.push_back({static_cast<int>(layer.op()),
+                      std::vector<int>(layer.skips().begin(), layer.skips().end())});
+  return layers;
+}
+
+pb::CryptoNasGenotype architecture_from_json(const json& layers) {
+  pb::CryptoNasGenotype architecture;
+  architecture.set_num_layers(static_cast<int>(layers.size()));
+  for (const auto& value : layers) {
+    auto& layer = *architecture.add_layers();
+    const int op = value.at(0).get<int>();
+    if (!pb::CryptoNasOp_IsValid(op)) throw Error("unknown cryptonas op " + std::to_string(op));
+    layer.set_op(static_cast<pb::CryptoNasOp>(op));
+    for (int skip : value.at(1).get<std::vector<int>>()) layer.add_skips(skip);
+  }
+  return architecture;
+}
+
+json report_to_json(const EnasEpochReport& report) {
+  return {{"epoch", report.epoch},
+          {"learning_rate", report.learning_rate},
+          {"train_loss", report.train_loss},
+          {"train_accuracy", report.train_accuracy},
+          {"val_accuracy", report.val_accuracy},
+          {"mean_reward", report.mean_reward},
+          {"mean_entropy", report.mean_entropy},
+          {"baseline", report.baseline},
+          {"seconds", report.seconds},
+          {"architecture", architecture_to_json(report.architecture)}};
+}
+
+EnasEpochReport report_from_json(const json& value, int epochs) {
+  EnasEpochReport report;
+  report.epoch = value.at("epoch").get<int>();
+  report.epochs = epochs;
+  report.learning_rate = value.at("learning_rate").get<double>();
+  report.train_loss = value.at("train_loss").get<double>();
+  report.train_accuracy = value.at("train_accuracy").get<double>();
+  report.val_accuracy = value.at("val_accuracy").get<double>();
+  report.mean_reward = value.at("mean_reward").get<double>();
+  report.mean_entropy = value.at("mean_entropy").get<double>();
+  report.baseline = value.at("baseline").get<double>();
+  report.seconds = value.at("seconds").get<double>();
+  report.architecture = architecture_from_json(value.at("architecture"));
+  report.resumed = true;
+  return report;
+}
+
+void save_checkpoint(const std::filesystem::path& path, const json& fingerprint,
+                     const std::vector<EnasEpochReport>& history,
+                     train::supernet::EnasSupernetImpl& supernet,
+                     torch::optim::Optimizer& optimizer, const EnasController& controller) {
+  json state{{"format", kCheckpointFormat}, {"settings", fingerprint}, {"history", json::array()}};
+  for (const auto& report : history) state["history"].push_back(report_to_json(report));
+  torch::serialize::OutputArchive archive, supernet_archive, optimizer_archive;
+  archive.write("state", train::supernet::bytes_to_tensor(state.dump()));
+  supernet.save(supernet_archive);
+  optimizer.save(optimizer_archive);
+  archive.write("supernet", supernet_archive);
+  archive.write("child_optimizer", optimizer_archive);
+  archive.write("controller", train::supernet::bytes_to_tensor(controller.save_state()));
+  train::supernet::save_archive_atomically(archive, path);
+}
+
+std::vector<EnasEpochReport> load_checkpoint(const std::filesystem::path& path,
+                                             const json& fingerprint, int epochs,
+                                             train::supernet::EnasSupernetImpl& supernet,
+                                             torch::optim::Optimizer& optimizer,
+                                             EnasController& controller) {
+  std::vector<EnasEpochReport> history;
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(path.string());
+    torch::Tensor state_bytes, controller_bytes;
+    archive.read("state", state_bytes);
+    const json state = json::parse(train::supernet::tensor_to_bytes(state_bytes));
+    if (state.at("format").get<int>() != kCheckpointFormat)
+      throw SupernetCheckpointError(fmt::format("supernet checkpoint {}: unknown format {}",
+                                                path.string(), state.at("format").dump()));
+    if (state.at("settings") != fingerprint)
+      throw SupernetCheckpointError(fmt::format(
+          "supernet checkpoint {}: written by a search with other settings ({}; now {})",
+          path.string(), state.at("settings").dump(), fingerprint.dump()));
+    for (const auto& value : state.at("history"))
+      history.push_back(report_from_json(value, epochs));
+    torch::serialize::InputArchive supernet_archive, optimizer_archive;
+    archive.read("supernet", supernet_archive);
+    archive.read("child_optimizer", optimizer_archive);
+    archive.read("controller", controller_bytes);
+    supernet.load(supernet_archive);
+    optimizer.load(optimizer_archive);
+    controller.load_state(train::supernet::tensor_to_bytes(controller_bytes));
+  } catch (const SupernetCheckpointError&) {
+    throw;
+  } catch (const c10::Error& error) {
+    throw SupernetCheckpointError(fmt::format("supernet checkpoint {}: unreadable ({})",
+                                              path.string(), error.what_without_backtrace()));
+  } catch (const json::exception& error) {
+    throw SupernetCheckpointError(
+        fmt::format("supernet checkpoint {}: corrupt state ({})", path.string(), error.what()));
+  } catch (const Error& error) {
+    throw SupernetCheckpointError(
+        fmt::format("supernet checkpoint {}: corrupt state ({})", path.string(), error.what()));
+  }
+  if (static_cast<int>(history.size()) > epochs)
+    throw SupernetCheckpointError(
+        fmt::format("supernet checkpoint {}: holds {} epochs of a {}-epoch search", path.string(),
+                    history.size(), epochs));
+  return history;
+}
+
+void check_settings(const EnasSearchSettings& settings) {
+  auto refuse = [](const std::string& why) { throw Error("enas: " + why); };
+  if (settings.epochs < 1) refuse("epochs must be at least 1");
+  if (settings.batch_size < 2 || settings.reward_batch_size < 2)
+    refuse("batch sizes must be at least 2 (batch norm)");
+  if (!(settings.learning_rate > 0) || settings.final_learning_rate < 0 ||
+      settings.final_learning_rate > settings.learning_rate)
+    refuse(
+        "learning rates must satisfy 0 <= final_learning_rate <= learning_rate, learning_rate > 0");
+  if (settings.restart_period < 1 || settings.restart_multiplier < 1)
+    refuse("restart_period and restart_multiplier must be at least 1");
+  if (settings.controller_steps < 0 || settings.controller_samples < 1 ||
+      settings.final_samples < 1)
+    refuse("controller_steps must not be negative, controller_samples and final_samples positive");
+}
+
+// An endless stream of shuffled validation minibatches for the rewards;
+// its order is a function of (seed, epoch) alone.
+class RewardBatches {
+ public:
+  RewardBatches(std::shared_ptr<const train::data::ImageDataset> part, int64_t batch_size,
+                uint64_t seed, const train::data::Normalization& normalization) {
+    train::data::BatchLoaderOptions options;
+    options.batch_size = batch_size;
+    options.shuffle = true;
+    options.drop_last = static_cast<int64_t>(part->size()) > batch_size;
+    options.seed = seed;
+    options.threads = 1;
+    options.normalization = normalization;
+    loader_ = std::make_unique<train::data::BatchLoader>(std::move(part), options);
+  }
+  void start_epoch(int epoch) {
+    stream_ = static_cast<uint64_t>(epoch) * kRewardStreams;
+    loader_->start_epoch(stream_);
+  }
+  train::data::Batch next() {
+    auto batch = loader_->next();
+    if (!batch) {
+      loader_->start_epoch(++stream_);
+      batch = loader_->next();
+    }
+    return std::move(*batch);
+  }
+
+ private:
+  std::unique_ptr<train::data::BatchLoader> loader_;
+  uint64_t stream_ = 0;
+};
+
+double batch_accuracy(train::supernet::EnasSupernetImpl& supernet, const train::data::Batch& batch,
+                      const pb::CryptoNasGenotype& architecture) {
+  torch::NoGradGuard no_grad;
+  const auto correct =
+      supernet.forward(batch.images, architecture).argmax(1).eq(batch.labels).sum().item<int64_t>();
+  return static_cast<double>(correct) / static_cast<double>(batch.labels.size(0));
+}
+
+double part_accuracy(train::supernet::EnasSupernetImpl& supernet,
+                     std::shared_ptr<const train::data::ImageDataset> part,
+                     const train::data::Normalization& normalization,
+                     const pb::CryptoNasGenotype& architecture) {
+  train::data::BatchLoaderOptions options;
+  options.batch_size = 256;
+  options.shuffle = false;
+  options.threads = 1;
+  options.normalization = normalization;
+  train::data::BatchLoader loader(std::move(part), options);
+  torch::NoGradGuard no_grad;
+  int64_t correct = 0, total = 0;
+  loader.start_epoch(0);
+  while (auto batch = loader.next()) {
+    correct += supernet.forward(batch->images, architecture)
+                   .argmax(1)
+                   .eq(batch->labels)
+                   .sum()
+                   .item<int64_t>();
+    total += batch->labels.size(0);
+  }
+  return total > 0 ? static_cast<double>(correct) / static_cast<double>(total) : 0.0;
+}
+
+}  // namespace
+
+double cosine_with_restarts(double initial, double final_rate, int restart_period,
+                            int restart_multiplier, int epoch) {
+  if (restart_period < 1 || restart_multiplier < 1)
+    throw Error("cosine with restarts: the period and multiplier must be at least 1");
+  int64_t period = restart_period, start = 0;
+  while (epoch >= start + period) {
+    start += period;
+    period *= restart_multiplier;
+  }
+  const double t = static_cast<double>(epoch - start) / static_cast<double>(period);
+  return final_rate + (initial - final_rate) * (1.0 + std::cos(std::numbers::pi * t)) / 2.0;
+}
+
+EnasSearchResult run_enas_search(const EnasSearchSettings& settings,
+                                 const std::function<void(const EnasEpochReport&)>& on_epoch) {
+  check_settings(settings);
+  if (settings.threads > 0) train::detail::use_intra_op_threads(settings.threads);
+  train::TrainingDataRequest request;
+  request.spec = settings.data_spec;
+  request.validation_fraction = settings.validation_fraction;
+  request.train_subset = settings.train_subset;
+  request.test_subset = settings.test_subset;
+  auto data = train::load_training_data(request);
+  if (!data->validation || data->validation->size() < 2 || data->train->size() < 2)
+    throw Error(fmt::format(
+        "enas: {} has {} training and {} validation images; the search needs at least 2 of each "
+        "(dataset.validation_fraction)",
+        settings.data_spec, data->train->size(), data->validation ? data->validation->size() : 0));
+
+  auto network = settings.network;
+  network.input_channels = data->info.channels;
+  network.input_height = data->info.height;
+  network.input_width = data->info.width;
+  network.num_classes = static_cast<int64_t>(data->info.class_count());
+  train::supernet::EnasSupernet supernet(network, settings.seed);
+  torch::optim::SGD optimizer(supernet->parameters(),
+                              torch::optim::SGDOptions(settings.learning_rate)
+                                  .momentum(settings.momentum)
+                                  .nesterov(true)
+                                  .weight_decay(settings.weight_decay));
+  auto controller_options = settings.controller;
+  controller_options.layers = network.layers;
+  EnasController controller(controller_options, settings.seed * 2 + 1);
+  const json fingerprint = settings_fingerprint(settings);
+
+  EnasSearchResult result;
+  if (!settings.checkpoint.empty() && std::filesystem::exists(settings.checkpoint)) {
+    result.history = load_checkpoint(settings.checkpoint, fingerprint, settings.epochs, *supernet,
+                                     optimizer, controller);
+    result.epochs_resumed = static_cast<int>(result.history.size());
+  }
+  for (const auto& report : result.history)
+    if (on_epoch) on_epoch(report);
+
+  train::data::BatchLoaderOptions child_options;
+  child_options.batch_size = settings.batch_size;
+  child_options.shuffle = true;
+  child_options.drop_last = static_cast<int64_t>(data->train->size()) > settings.batch_size;
+  child_options.seed = settings.seed * 2 + 1;
+  child_options.threads = 1;
+  child_options.normalization = data->normalization;
+  child_options.augmentation = data->augmentation;
+  train::data::BatchLoader child_loader(data->train, child_options);
+  RewardBatches rewards(data->validation, settings.reward_batch_size, settings.seed * 2 + 2,
+                        data->normalization);
+
+  supernet->train();
+  for (int epoch = static_cast<int>(result.history.size()); epoch < settings.epochs; ++epoch) {
+    const auto start = Clock::now();
+    const double learning_rate =
+        cosine_with_restarts(settings.learning_rate, settings.final_learning_rate,
+                             settings.restart_period, settings.restart_multiplier, epoch);
+    for (auto& group : optimizer.param_groups())
+      static_cast<torch::optim::SGDOptions&>(group.options()).lr(learning_rate);
+    child_loader.start_epoch(static_cast<uint64_t>(epoch));
+    double loss_sum = 0;
+    int64_t batches = 0, correct = 0, seen = 0;
+    while (auto batch = child_loader.next()) {
+      const auto architecture = controller.sample();  // one new architecture per minibatch
+      // Gradients set to none, not zero: the idle branches get no step
+      // (neither momentum nor weight decay), so a step depends on the
+      // checkpointed state alone, not on which branches this process used.
+      supernet->zero_grad(/*set_to_none=*/true);
+      const auto logits = supernet->forward(batch->images, architecture);
+      const auto loss = torch::nn::functional::cross_entropy(logits, batch->labels);
+      const double loss_value = loss.item<double>();
+      if (!std::isfinite(loss_value))
+        throw Error(fmt::format("enas: non-finite loss ({}) at epoch {}, batch {}", loss_value,
+                                epoch + 1, batches + 1));
+      loss.backward();
+      optimizer.step();
+      loss_sum += loss_value;
+      ++batches;
+      correct += logits.argmax(1).eq(batch->labels).sum().item<int64_t>();
+      seen += batch->labels.size(0);
+    }
+
+    EnasEpochReport report;
+    rewards.start_epoch(epoch);
+    int updates = 0;
+    for (int step = 0; step < settings.controller_steps; ++step) {
+      std::vector<pb::CryptoNasGenotype> architectures;
+      std::vector<double> accuracies;
+      for (int k = 0; k < settings.controller_samples; ++k) {
+        architectures.push_back(controller.sample());
+        accuracies.push_back(batch_accuracy(*supernet, rewards.next(), architectures.back()));
+      }
+      const auto update = controller.update(architectures, accuracies);
+      report.mean_reward += update.mean_reward;
+      report.mean_entropy += update.mean_entropy;
+      ++updates;
+    }
+    report.epoch = epoch + 1;
+    report.epochs = settings.epochs;
+    report.learning_rate = learning_rate;
+    report.train_loss = batches > 0 ? loss_sum / static_cast<double>(batches) : std::nan("");
+    report.train_accuracy =
+        seen > 0 ? static_cast<double>(correct) / static_cast<double>(seen) : 0.0;
+    if (updates > 0) {
+      report.mean_reward /= updates;
+      report.mean_entropy /= updates;
+    }
+    report.baseline = controller.baseline();
+    report.architecture = controller.most_likely();
+    report.val_accuracy =
+        part_accuracy(*supernet, data->validation, data->normalization, report.architecture);
+    report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    result.history.push_back(report);
+    if (!settings.checkpoint.empty())
+      save_checkpoint(settings.checkpoint, fingerprint, result.history, *supernet, optimizer,
+                      controller);
+    if (on_epoch) on_epoch(report);
+  }
+
+  // Selection (ENAS, CryptoNAS): sample, score each on one validation
+  // minibatch, keep the best. The controller state after the last epoch is
+  // in the checkpoint, so a resumed run draws the same samples.
+  rewards.start_epoch(settings.epochs);
+  const auto scoring_batch = rewards.next();
+  for (int k = 0; k < settings.final_samples; ++k) {
+    EnasCandidate candidate;
+    candidate.architecture = controller.sample();
+    candidate.accuracy = batch_accuracy(*supernet, scoring_batch, candidate.architecture);
+    if (result.scored.empty() || candidate.accuracy > result.best_accuracy) {
+      result.best = candidate.architecture;
+      result.best_accuracy = candidate.accuracy;
+    }
+    result.scored.push_back(std::move(candidate));
+  }
+  return result;
+}
+
+}  // namespace pinas::nas
