@@ -105,14 +105,15 @@ void register_serve(CLI::App& app) {
   command->callback([options] {
     pi::ServerOptions server_options;
     server_options.port = parse_port(options->port, "serve --port", PortZero::kAllowed);
+    // TLS files first: they are cheap to check, the model may be large.
+    if (!options->tls.certificate.empty())
+      server_options.tls = crypto::TlsContext::server(options->tls);
     auto model = spaces::read_model_file(options->model);
     server_options.bind_address = options->bind;
     server_options.workers = options->workers;
     if (options->max_sessions > 0) server_options.max_sessions = options->max_sessions;
     server_options.io_timeout =
         std::chrono::milliseconds(static_cast<std::int64_t>(options->timeout * 1000));
-    if (!options->tls.certificate.empty())
-      server_options.tls = crypto::TlsContext::server(options->tls);
     const bool json_output = options->json_output;
     server_options.log = [json_output](const std::string& line) {
       if (!json_output) {
