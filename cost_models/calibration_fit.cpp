@@ -107,6 +107,17 @@ pb::UnitCosts fit_unit_costs(const CalibrationObservations& observations, bool c
   unit.set_linear_offline_seconds_per_ot(seconds_per_ot);
   unit.set_linear_offline_seconds_per_mac(seconds_per_mac);
 
+  std::vector<double> products, ciphertexts, he_seconds;
+  for (const HeLinearObservation& observation : observations.he_linear) {
+    products.push_back(static_cast<double>(observation.products));
+    ciphertexts.push_back(static_cast<double>(observation.ciphertexts));
+    he_seconds.push_back(observation.seconds);
+  }
+  const auto [seconds_per_product, seconds_per_ciphertext] =
+      fit_two_terms(products, ciphertexts, he_seconds);
+  unit.set_he_offline_seconds_per_product(seconds_per_product);
+  unit.set_he_offline_seconds_per_ciphertext(seconds_per_ciphertext);
+
   double io_elements = 0, linear_macs = 0, other_bytes = 0, other_seconds = 0;
   for (const SessionObservation& session : observations.sessions) {
     io_elements += static_cast<double>(session.io_elements);

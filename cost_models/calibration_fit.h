@@ -38,17 +38,26 @@ struct SessionObservation {
   double other_online_seconds = 0;
 };
 
+// One HE linear layer's offline preprocessing as the runtime measured it,
+// with its plan's plaintext x ciphertext products and ciphertexts.
+struct HeLinearObservation {
+  std::int64_t products = 0;
+  std::int64_t ciphertexts = 0;
+  double seconds = 0;
+};
+
 struct CalibrationObservations {
   std::vector<GarbledObservation> garbled;
   std::vector<LinearObservation> linear;
+  std::vector<HeLinearObservation> he_linear;
   std::vector<SessionObservation> sessions;
 };
 
 // Unit costs from observations: ratios of sums for the garbled kinds and the
 // session terms (so large layers weigh most), and a two-term non-negative
 // least-squares fit for linear layers (bytes on OTs and correction bytes,
-// seconds on OTs and MACs). A kind with no observation keeps cost 0; with
-// `circa` the "circa" observations supply the ReLU costs. Thread-safe.
+// seconds on OTs and MACs; HE seconds on products and ciphertexts). A kind with no observation
+// keeps cost 0; with `circa` the "circa" observations supply the ReLU costs. Thread-safe.
 pb::UnitCosts fit_unit_costs(const CalibrationObservations& observations, bool circa);
 
 // The least-squares fit of y ≈ a·x1 + b·x2 with a, b >= 0 (the better of

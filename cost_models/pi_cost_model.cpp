@@ -80,11 +80,19 @@ CostEstimate PiCostModel::estimate(const spaces::Architecture& architecture) con
     const auto ots = static_cast<double>(layer_features.linear_ots);
     layer.offline_bytes = static_cast<double>(traffic.layer_offline_bytes[index]);
     layer.online_bytes = static_cast<double>(traffic.layer_online_bytes[index]);
-    layer.offline_seconds =
-        relus * unit.relu_offline_seconds() + truncations * unit.truncation_offline_seconds() +
-        comparisons * unit.comparison_offline_seconds() +
-        polynomials * unit.polynomial_offline_seconds() +
-        ots * unit.linear_offline_seconds_per_ot() + macs * unit.linear_offline_seconds_per_mac();
+    // Linear layers offline: Gilboa's OTs and MACs, or the HE plans' products and ciphertexts.
+    const double linear_offline =
+        protocol.linear_backend == LinearBackend::kHe
+            ? static_cast<double>(traffic.layer_he_products[index]) *
+                      unit.he_offline_seconds_per_product() +
+                  static_cast<double>(traffic.layer_he_ciphertexts[index]) *
+                      unit.he_offline_seconds_per_ciphertext()
+            : ots * unit.linear_offline_seconds_per_ot() +
+                  macs * unit.linear_offline_seconds_per_mac();
+    layer.offline_seconds = relus * unit.relu_offline_seconds() +
+                            truncations * unit.truncation_offline_seconds() +
+                            comparisons * unit.comparison_offline_seconds() +
+                            polynomials * unit.polynomial_offline_seconds() + linear_offline;
     layer.online_seconds = relus * unit.relu_online_seconds() +
                            truncations * unit.truncation_online_seconds() +
                            comparisons * unit.comparison_online_seconds() +

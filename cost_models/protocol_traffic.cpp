@@ -254,9 +254,11 @@ SessionTraffic count_session_traffic(const std::vector<LayerFeatures>& layers,
   SessionTraffic traffic;
   traffic.layer_offline_bytes.assign(layers.size(), 0);
   traffic.layer_online_bytes.assign(layers.size(), 0);
+  traffic.layer_he_products.assign(layers.size(), 0);
+  traffic.layer_he_ciphertexts.assign(layers.size(), 0);
 
   // The HE plan covers every linear layer of the network at once (q is chosen for all).
-  std::vector<std::uint64_t> he_layer_bytes;
+  std::vector<std::uint64_t> he_layer_bytes, he_layer_products, he_layer_ciphertexts;
   if (parameters.linear_backend == LinearBackend::kHe) {
     std::vector<std::pair<std::string, he::ConvShape>> shapes;
     for (const LayerFeatures& layer : layers) {
@@ -271,6 +273,9 @@ SessionTraffic count_session_traffic(const std::vector<LayerFeatures>& layers,
                            static_cast<std::uint32_t>(parameters.effective_weight_bits()));
       for (const auto& layer : plan.layers) {
         he_layer_bytes.push_back(layer.client_bytes + layer.server_bytes);
+        he_layer_products.push_back(layer.packing.products(layer.shape));
+        he_layer_ciphertexts.push_back(
+            static_cast<std::uint64_t>(layer.packing.input_blocks + layer.packing.output_blocks));
       }
     }
   }
@@ -285,6 +290,8 @@ SessionTraffic count_session_traffic(const std::vector<LayerFeatures>& layers,
     std::uint64_t offline = 0, online = 0;
     for (const LinearLayerGeometry& geometry : layer.linear_layers) {
       if (parameters.linear_backend == LinearBackend::kHe) {
+        traffic.layer_he_products[index] += he_layer_products.at(he_index);
+        traffic.layer_he_ciphertexts[index] += he_layer_ciphertexts.at(he_index);
         offline += he_layer_bytes.at(he_index++);
       } else {
         const GilboaTraffic gilboa = gilboa_traffic(geometry, parameters);

@@ -14,6 +14,10 @@ namespace pinas::cost {
 struct SessionTraffic {
   std::vector<std::uint64_t> layer_offline_bytes;  // per features entry
   std::vector<std::uint64_t> layer_online_bytes;   // per features entry
+  // HE backend, per features entry: plaintext x ciphertext products and
+  // ciphertexts (input and returned) of its linear layers (time features).
+  std::vector<std::uint64_t> layer_he_products;
+  std::vector<std::uint64_t> layer_he_ciphertexts;
   std::uint64_t offline_bytes = 0;  // layers plus once-per-session setup done offline
   std::uint64_t online_bytes = 0;   // layers plus the masked input and the logits
   std::uint64_t online_flights = 0;

@@ -129,6 +129,21 @@ std::uint64_t PackingChoice::block_coefficients(const ConvShape& shape, std::int
   return static_cast<std::uint64_t>(channels * shape.out_height * shape.out_width);
 }
 
+std::uint64_t PackingChoice::products(const ConvShape& shape) const {
+  const std::int64_t in_group = shape.in_channels / shape.groups;
+  const std::int64_t out_group = shape.out_channels / shape.groups;
+  std::uint64_t count = 0;
+  for (std::int64_t block = 0; block < output_blocks; ++block) {
+    const std::int64_t o_first = block * output_channels_per_block;
+    const std::int64_t o_last = std::min(o_first + output_channels_per_block, shape.out_channels) - 1;
+    const std::int64_t read_first = (o_first / out_group) * in_group;
+    const std::int64_t read_last = (o_last / out_group + 1) * in_group - 1;
+    count += static_cast<std::uint64_t>(read_last / input_channels_per_block -
+                                        read_first / input_channels_per_block + 1);
+  }
+  return count;
+}
+
 ConvPacking::ConvPacking(const ConvShape& shape, std::size_t degree, const PackingCosts& costs)
     : ConvPacking(shape, degree, choose(shape, degree, costs)) {}
 

@@ -34,6 +34,9 @@ struct PackingChoice {
   std::uint64_t kernel_terms = 0;
   // The 'b' coefficients output block `block` sends: its channels x H_out x W_out.
   std::uint64_t block_coefficients(const ConvShape& shape, std::int64_t block) const;
+  // The plaintext x ciphertext products: (output block, input block) pairs
+  // whose channels meet in a group (ConvPacking::connected).
+  std::uint64_t products(const ConvShape& shape) const;
 };
 
 // Cheetah-style coefficient packing of a convolution into polynomials of

@@ -10,6 +10,7 @@
 #include <ctime>
 #include <exception>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
@@ -21,11 +22,13 @@
 #include "crypto/pi/client_session.h"
 #include "crypto/pi/fixed_point_config.h"
 #include "crypto/pi/fixed_point_network.h"
+#include "crypto/pi/he_linear_preprocessing.h"
 #include "crypto/pi/random_model.h"
 #include "crypto/pi/server_session.h"
 #include "nas/cli/command_registry.h"
 #include "search_spaces/cost_report.h"
 #include "search_spaces/model_file.h"
+#include "search_spaces/presets.h"
 #include "search_spaces/search_space.h"
 
 namespace pinas::cli {
@@ -38,7 +41,9 @@ struct CalibrateOptions {
   std::string network = "lan";
   std::string out;
   int probes_per_space = 2;
-  int size = 16;
+  int size = 32;
+  std::string linear = "he";
+  bool validate = false;
   std::uint64_t seed = 1;
   bool json = false;
 };
@@ -48,21 +53,46 @@ struct Probe {
   pi::SessionReport server;
   pi::InferenceResult client;
   std::int64_t linear_macs = 0;
+  // HE backend: each linear layer's plaintext x ciphertext products and ciphertexts.
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> he_work;
 };
 
-// One private inference with both parties in this process, over loopback TCP.
-Probe run_probe(spaces::Architecture architecture, const pi::FixedPointConfig& config, std::uint64_t seed) {
+std::map<std::string, std::pair<std::int64_t, std::int64_t>> he_work_of(
+    const pi::FixedPointNetwork& network) {
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> work;
+  for (const auto& [node, plan] : pi::he_network_plan(network).layers) {
+    std::int64_t products = 0;
+    for (std::size_t j = 0; j < plan.packing.output_blocks(); ++j) {
+      for (std::size_t b = 0; b < plan.packing.input_blocks(); ++b) {
+        if (plan.packing.connected(j, b)) ++products;
+      }
+    }
+    work[node] = {products, static_cast<std::int64_t>(plan.packing.input_blocks() +
+                                                      plan.packing.output_blocks())};
+  }
+  return work;
+}
+
+// One private inference with both parties in this process, over loopback
+// TCP. `mixed`: a reduced model (ReLU masks with polynomial and affine
+// replacements), whose architecture the probe records.
+Probe run_probe(spaces::Architecture architecture, const pi::FixedPointConfig& config,
+                std::uint64_t seed, bool mixed = false) {
   pi::RandomModelOptions model_options;
   model_options.seed = seed;
+  model_options.mixed_activations = mixed;
   const pb::Model model = pi::random_weight_model(architecture.to_proto(), model_options);
+  if (mixed) architecture = spaces::Architecture::from_proto(model.architecture());
   const pi::FixedPointNetwork network = pi::FixedPointNetwork::compile(model, config);
-  const std::string description = spaces::encode_model(pi::FixedPointNetwork::public_description(model));
+  const std::string description =
+      spaces::encode_model(pi::FixedPointNetwork::public_description(model));
   std::vector<float> pixels(static_cast<std::size_t>(network.input_info().shape.elements()));
   std::mt19937_64 random(seed);
   std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
   for (float& pixel : pixels) pixel = uniform(random);
 
-  Probe probe{std::move(architecture), {}, {}, network.linear_macs()};
+  Probe probe{std::move(architecture), {}, {}, network.linear_macs(), {}};
+  if (config.linear_backend == pi::LinearBackend::kHe) probe.he_work = he_work_of(network);
   crypto::TcpListener listener(0);
   std::exception_ptr server_error;
   std::thread server([&] {
@@ -91,7 +121,8 @@ Probe run_probe(spaces::Architecture architecture, const pi::FixedPointConfig& c
 
 // Correction bytes of one Gilboa product, as crypto/pi's
 // decomposition_cost() counts them for the side it chose.
-std::int64_t correction_bytes(const pi::LinearLayerCost& layer, const pi::FixedPointConfig& config) {
+std::int64_t correction_bytes(const pi::LinearLayerCost& layer,
+                              const pi::FixedPointConfig& config) {
   const std::int64_t ring = config.ring_bits;
   const std::int64_t weight_bits = config.effective_weight_bits();
   const std::int64_t bits_per_use = layer.side == pi::Decomposition::kInput
@@ -124,15 +155,25 @@ void add_observations(const Probe& probe, const pi::FixedPointConfig& config,
     garbled_online_seconds += observation.online_seconds;
     observations.garbled.push_back(observation);
   }
+  // HE layers: the client's time, which spans its encryption, the server's
+  // products and its own decryption.
+  for (const pi::LinearLayerCost& layer : probe.client.report.linear_layers) {
+    if (layer.backend != "he") continue;
+    const auto work = probe.he_work.find(layer.node);
+    if (work == probe.he_work.end()) continue;
+    observations.he_linear.push_back({work->second.first, work->second.second, layer.seconds});
+  }
   for (const pi::LinearLayerCost& layer : probe.server.linear_layers) {
-    observations.linear.push_back({static_cast<std::int64_t>(layer.ots), correction_bytes(layer, config),
-                                   layer.macs, static_cast<double>(layer.bytes_sent + layer.bytes_received),
-                                   layer.seconds});
+    if (layer.backend != "cot") continue;
+    observations.linear.push_back(
+        {static_cast<std::int64_t>(layer.ots), correction_bytes(layer, config), layer.macs,
+         static_cast<double>(layer.bytes_sent + layer.bytes_received), layer.seconds});
   }
   const pi::PhaseCost& online = probe.client.report.online;
   const auto report = spaces::analyze(probe.architecture);
   const std::int64_t io_elements =
-      probe.architecture.node(probe.architecture.input_node()).input_shape.elements() + report.output.elements();
+      probe.architecture.node(probe.architecture.input_node()).input_shape.elements() +
+      report.output.elements();
   observations.sessions.push_back(
       {io_elements, probe.linear_macs,
        static_cast<double>(online.bytes_sent + online.bytes_received) - garbled_online_bytes,
@@ -148,13 +189,96 @@ std::string describe_host() {
   return fmt::format("{}, {} cores, {}", host, std::thread::hardware_concurrency(), date);
 }
 
+double relative_error(double predicted, double measured) {
+  return measured > 0 ? (predicted - measured) / measured : 0.0;
+}
+
+// `--validate`: networks the fit never saw (presets, one new sample of every
+// space, reduced models), run for real and compared with the model's
+// loopback prediction. Prints the error per network and the summary.
+nlohmann::json validate(const pb::PiCalibration& calibration, const pi::FixedPointConfig& config,
+                        const CalibrateOptions& options) {
+  pb::PiCalibration loopback = calibration;
+  *loopback.mutable_network() = cost::network_preset("loopback");
+  const cost::PiCostModel model(loopback);
+  struct HeldOut {
+    std::string label;
+    spaces::Architecture architecture;
+    bool mixed = false;
+  };
+  std::vector<HeldOut> held_out;
+  for (const char* preset : {"cryptonas-cnet1", "resnet32-cifar"}) {
+    held_out.push_back({preset, spaces::make_preset(preset), false});
+  }
+  std::mt19937_64 random(options.seed + 7919);  // not the probes' seed
+  for (const std::string& name : spaces::search_space_names()) {
+    const auto space = spaces::make_search_space(name);
+    auto architecture = space->build(space->sample(random), {3, options.size, options.size}, 10);
+    held_out.push_back({name + " sample", architecture, false});
+    if (name == "cryptonas" || name == "nb201") {
+      held_out.push_back({name + " sample, reduced", std::move(architecture), true});
+    }
+  }
+  nlohmann::json rows = nlohmann::json::array();
+  double online_sum = 0, online_max = 0, offline_sum = 0, offline_max = 0;
+  if (!options.json) {
+    std::cout << fmt::format(
+        "\nvalidation (held out, loopback):\n{:<28} {:>9} {:>9} {:>7} {:>9} {:>9} {:>7}\n",
+        "network", "online s", "predicted", "error", "offline s", "predicted", "error");
+  }
+  for (std::size_t i = 0; i < held_out.size(); ++i) {
+    HeldOut& network = held_out[i];
+    if (!options.json) std::cerr << fmt::format("calibrate: validating on {}\n", network.label);
+    const Probe probe =
+        run_probe(std::move(network.architecture), config, options.seed + 100 + i, network.mixed);
+    const auto estimate = model.estimate(probe.architecture);
+    const auto& report = probe.client.report;
+    const double online_error = relative_error(estimate.online_seconds, report.online.seconds);
+    const double offline_error = relative_error(estimate.offline_seconds, report.offline.seconds);
+    online_sum += std::abs(online_error);
+    offline_sum += std::abs(offline_error);
+    online_max = std::max(online_max, std::abs(online_error));
+    offline_max = std::max(offline_max, std::abs(offline_error));
+    rows.push_back({{"network", network.label},
+                    {"genotype", probe.architecture.genotype()},
+                    {"online_s", report.online.seconds},
+                    {"predicted_online_s", estimate.online_seconds},
+                    {"online_error", online_error},
+                    {"offline_s", report.offline.seconds},
+                    {"predicted_offline_s", estimate.offline_seconds},
+                    {"offline_error", offline_error}});
+    if (!options.json) {
+      std::cout << fmt::format("{:<28} {:>9.4f} {:>9.4f} {:>+6.1f}% {:>9.4f} {:>9.4f} {:>+6.1f}%\n",
+                               network.label, report.online.seconds, estimate.online_seconds,
+                               100 * online_error, report.offline.seconds, estimate.offline_seconds,
+                               100 * offline_error);
+    }
+  }
+  const double count = static_cast<double>(held_out.size());
+  nlohmann::json summary = {{"networks", held_out.size()},
+                            {"online_mean_absolute_error", online_sum / count},
+                            {"online_max_absolute_error", online_max},
+                            {"offline_mean_absolute_error", offline_sum / count},
+                            {"offline_max_absolute_error", offline_max}};
+  if (!options.json) {
+    std::cout << fmt::format(
+        "online seconds: mean absolute error {:.1f}%, max {:.1f}%; offline seconds: mean {:.1f}%, "
+        "max "
+        "{:.1f}% ({} networks)\n",
+        100 * online_sum / count, 100 * online_max, 100 * offline_sum / count, 100 * offline_max,
+        held_out.size());
+  }
+  return {{"rows", rows}, {"summary", summary}};
+}
+
 void calibrate(const CalibrateOptions& options) {
   pi::FixedPointConfig config;
   config.ring_bits = options.ring_bits;
   config.fractional_bits = options.fractional_bits;
-  // The cost model's linear-layer formulas are those of Gilboa products on
-  // COT (correction_bytes above); probe that backend until it counts HE too.
-  config.linear_backend = pi::LinearBackend::kOt;
+  if (options.linear != "he" && options.linear != "ot") {
+    throw Error("--linear must be he or ot, got '" + options.linear + "'");
+  }
+  config.linear_backend = options.linear == "he" ? pi::LinearBackend::kHe : pi::LinearBackend::kOt;
   if (options.circa > 0) {
     config.relu_mode = pi::ReluMode::kCirca;
     config.circa_dropped_bits = options.circa;
@@ -169,7 +293,8 @@ void calibrate(const CalibrateOptions& options) {
     const auto space = spaces::make_search_space(name);
     for (int i = 0; i < options.probes_per_space; ++i) {
       auto architecture = space->build(space->sample(random), {3, options.size, options.size}, 10);
-      if (!options.json) std::cerr << fmt::format("calibrate: probe {} ({})\n", name, architecture.genotype());
+      if (!options.json)
+        std::cerr << fmt::format("calibrate: probe {} ({})\n", name, architecture.genotype());
       probes.push_back(run_probe(std::move(architecture), config, options.seed + probes.size()));
     }
   }
@@ -184,7 +309,7 @@ void calibrate(const CalibrateOptions& options) {
   calibration.set_weight_bits(static_cast<int>(config.effective_weight_bits()));
   calibration.set_scale_limit(static_cast<int>(config.effective_scale_limit()));
   calibration.set_circa_truncated_bits(static_cast<int>(options.circa));
-  calibration.set_linear_backend("ot");  // what the probes ran
+  calibration.set_linear_backend(options.linear);  // what the probes ran
   *calibration.mutable_unit_costs() = cost::fit_unit_costs(observations, options.circa > 0);
   calibration.set_measured_on(describe_host());
   calibration.set_source(fmt::format("pinas calibrate, {} probes of {}x{} inputs", probes.size(),
@@ -198,8 +323,10 @@ void calibrate(const CalibrateOptions& options) {
   for (const Probe& probe : probes) {
     const auto estimate = model.estimate(probe.architecture);
     const auto& report = probe.client.report;
-    const double offline_bytes = static_cast<double>(report.offline.bytes_sent + report.offline.bytes_received);
-    const double online_bytes = static_cast<double>(report.online.bytes_sent + report.online.bytes_received);
+    const double offline_bytes =
+        static_cast<double>(report.offline.bytes_sent + report.offline.bytes_received);
+    const double online_bytes =
+        static_cast<double>(report.online.bytes_sent + report.online.bytes_received);
     checks.push_back({{"architecture", probe.architecture.genotype()},
                       {"relus", spaces::analyze(probe.architecture).relus},
                       {"offline_bytes", offline_bytes},
@@ -215,20 +342,23 @@ void calibrate(const CalibrateOptions& options) {
   if (options.json) {
     std::string text;
     google::protobuf::util::MessageToJsonString(calibration, &text);
-    std::cout << nlohmann::json{{"calibration", nlohmann::json::parse(text)}, {"checks", checks}}.dump(2)
-              << "\n";
+    nlohmann::json result{{"calibration", nlohmann::json::parse(text)}, {"checks", checks}};
+    if (options.validate) result["validation"] = validate(calibration, config, options);
+    std::cout << result.dump(2) << "\n";
     return;
   }
-  std::cout << fmt::format("{:<44} {:>8} {:>12} {:>12} {:>11} {:>11} {:>9} {:>9}\n", "probe", "ReLUs",
-                           "offline B", "predicted", "online B", "predicted", "online s", "predicted");
+  std::cout << fmt::format("{:<44} {:>8} {:>12} {:>12} {:>11} {:>11} {:>9} {:>9}\n", "probe",
+                           "ReLUs", "offline B", "predicted", "online B", "predicted", "online s",
+                           "predicted");
   for (const auto& check : checks) {
     std::string name = check["architecture"].get<std::string>();
     if (name.size() > 44) name = name.substr(0, 41) + "...";
-    std::cout << fmt::format("{:<44} {:>8} {:>12.0f} {:>12.0f} {:>11.0f} {:>11.0f} {:>9.4f} {:>9.4f}\n", name,
-                             check["relus"].get<std::int64_t>(), check["offline_bytes"].get<double>(),
-                             check["predicted_offline_bytes"].get<double>(), check["online_bytes"].get<double>(),
-                             check["predicted_online_bytes"].get<double>(), check["online_s"].get<double>(),
-                             check["predicted_online_s"].get<double>());
+    std::cout << fmt::format(
+        "{:<44} {:>8} {:>12.0f} {:>12.0f} {:>11.0f} {:>11.0f} {:>9.4f} {:>9.4f}\n", name,
+        check["relus"].get<std::int64_t>(), check["offline_bytes"].get<double>(),
+        check["predicted_offline_bytes"].get<double>(), check["online_bytes"].get<double>(),
+        check["predicted_online_bytes"].get<double>(), check["online_s"].get<double>(),
+        check["predicted_online_s"].get<double>());
   }
   const pb::UnitCosts& unit = calibration.unit_costs();
   std::cout << fmt::format(
@@ -238,20 +368,35 @@ void calibrate(const CalibrateOptions& options) {
       unit.relu_online_seconds() * 1e6, unit.linear_offline_bytes_per_ot(),
       unit.linear_online_seconds_per_mac() * 1e9);
   if (!options.out.empty()) std::cout << "calibration written to " << options.out << "\n";
+  if (options.validate) validate(calibration, config, options);
 }
 
 const CommandRegistration registration("calibrate", [](CLI::App& app) {
   auto options = std::make_shared<CalibrateOptions>();
   CLI::App* command = app.add_subcommand(
-      "calibrate", "Measure the PI cost model's unit costs on this machine with real two-party runs");
-  command->add_option("--ring-bits", options->ring_bits, "ℓ of the protocol")->capture_default_str();
-  command->add_option("--fractional-bits", options->fractional_bits, "f of the protocol")->capture_default_str();
-  command->add_option("--circa", options->circa, "Calibrate Circa's stochastic ReLU dropping K bits (0: exact)");
-  command->add_option("--network", options->network, "Network model stored with it: loopback, lan or wan")
+      "calibrate",
+      "Measure the PI cost model's unit costs on this machine with real two-party runs");
+  command->add_option("--ring-bits", options->ring_bits, "ℓ of the protocol")
       ->capture_default_str();
-  command->add_option("--probes", options->probes_per_space, "Random architectures per search space")
+  command->add_option("--fractional-bits", options->fractional_bits, "f of the protocol")
       ->capture_default_str();
-  command->add_option("--size", options->size, "Probe input height and width")->capture_default_str();
+  command->add_option("--circa", options->circa,
+                      "Calibrate Circa's stochastic ReLU dropping K bits (0: exact)");
+  command
+      ->add_option("--network", options->network,
+                   "Network model stored with it: loopback, lan or wan")
+      ->capture_default_str();
+  command
+      ->add_option("--probes", options->probes_per_space, "Random architectures per search space")
+      ->capture_default_str();
+  command->add_option("--size", options->size, "Probe input height and width")
+      ->capture_default_str();
+  command->add_option("--linear", options->linear, "Linear backend to calibrate: he or ot")
+      ->capture_default_str();
+  command->add_flag(
+      "--validate", options->validate,
+      "Then run held-out networks (presets, new samples of every space, reduced models) "
+      "and print the error per network");
   command->add_option("--seed", options->seed, "Seed of the probe architectures and weights");
   command->add_option("--out", options->out, "Write the calibration (protobuf text) here");
   command->add_flag("--json", options->json, "Print the calibration and the checks as JSON");

@@ -218,6 +218,17 @@ TEST(CalibrationFit, NeverReturnsNegativeCoefficients) {
   EXPECT_GE(b, 0);
 }
 
+TEST(CalibrationFit, HeLinearSecondsArePerProductAndPerCiphertext) {
+  CalibrationObservations observations;
+  for (const auto& [products, ciphertexts] :
+       std::vector<std::pair<int, int>>{{4, 3}, {40, 9}, {1, 2}, {12, 8}}) {
+    observations.he_linear.push_back({products, ciphertexts, 2e-3 * products + 5e-4 * ciphertexts});
+  }
+  const pb::UnitCosts unit = fit_unit_costs(observations, false);
+  EXPECT_NEAR(unit.he_offline_seconds_per_product(), 2e-3, 1e-12);
+  EXPECT_NEAR(unit.he_offline_seconds_per_ciphertext(), 5e-4, 1e-12);
+}
+
 TEST(CalibrationFit, UnitCostsAreRatiosOfSums) {
   CalibrationObservations observations;
   observations.garbled.push_back({"relu", 100, 300000, 60000, 0.01, 0.002});
@@ -232,6 +243,36 @@ TEST(CalibrationFit, UnitCostsAreRatiosOfSums) {
   EXPECT_DOUBLE_EQ(unit.io_online_bytes_per_element(), 8);
   EXPECT_DOUBLE_EQ(unit.linear_online_seconds_per_mac(), 1e-6);
   EXPECT_DOUBLE_EQ(unit.truncation_online_bytes(), 0);  // not observed
+}
+
+}  // namespace
+}  // namespace pinas::cost
+
+#include "crypto/he/conv_packing.h"
+
+namespace pinas::cost {
+namespace {
+
+// The HE time features the model counts (PackingChoice::products) are the
+// products the protocol runs (ConvPacking::connected), grouped and depthwise
+// convolutions included.
+TEST(HeWork, ProductsEqualTheConnectedBlockPairs) {
+  const he::PackingCosts costs{1000, [](std::uint64_t c) { return 500 + c; }};
+  const std::vector<he::ConvShape> shapes = {
+      {16, 32, 32, 32, 32, 32, 3, 1, 1, 1, 1},  {64, 16, 16, 64, 16, 16, 3, 1, 1, 1, 64},
+      {48, 8, 8, 96, 8, 8, 1, 1, 0, 1, 4},      {3, 32, 32, 16, 16, 16, 3, 2, 1, 1, 1},
+      {512, 1, 1, 10, 1, 1, 1, 1, 0, 1, 1},     {24, 16, 16, 24, 16, 16, 5, 1, 4, 2, 24}};
+  for (const auto& shape : shapes) {
+    const auto choice = he::ConvPacking::choose(shape, 8192, costs);
+    const he::ConvPacking packing(shape, 8192, choice);
+    std::uint64_t connected = 0;
+    for (std::size_t j = 0; j < packing.output_blocks(); ++j) {
+      for (std::size_t b = 0; b < packing.input_blocks(); ++b) connected += packing.connected(j, b) ? 1 : 0;
+    }
+    EXPECT_EQ(choice.products(shape), connected) << shape.in_channels << "->" << shape.out_channels;
+    EXPECT_EQ(static_cast<std::size_t>(choice.input_blocks), packing.input_blocks());
+    EXPECT_EQ(static_cast<std::size_t>(choice.output_blocks), packing.output_blocks());
+  }
 }
 
 }  // namespace
