@@ -23,6 +23,8 @@ struct CostOptions {
   std::string calibration;
   std::string network;
   std::string batch;
+  double bandwidth_mbit = 0;  // 0: the network model's
+  double rtt_ms = -1;         // < 0: the network model's
   bool json = false;
 };
 
@@ -54,6 +56,8 @@ std::unique_ptr<cost::CostModel> make_model(const CostOptions& options,
       throw Error("--network applies to --model pi only (the ReLU-count model has no network)");
     if (!options.calibration.empty())
       throw Error("--calibration applies to --model pi only (the ReLU-count model needs none)");
+    if (options.bandwidth_mbit != 0 || options.rtt_ms >= 0)
+      throw Error("--bandwidth-mbit and --rtt-ms apply to --model pi only");
     model = std::make_unique<cost::ReluCountCostModel>();
   } else if (options.model == "pi") {
     if (options.calibration.empty()) {
@@ -63,6 +67,13 @@ std::unique_ptr<cost::CostModel> make_model(const CostOptions& options,
     calibration = cost::load_calibration(options.calibration);
     if (!options.network.empty())
       *calibration.mutable_network() = cost::network_preset(options.network);
+    // An explicit link (a shaped test link, a measured connection) overrides the preset's figures.
+    if (options.bandwidth_mbit < 0) throw Error("--bandwidth-mbit must be > 0");
+    if (options.bandwidth_mbit > 0)
+      calibration.mutable_network()->set_bandwidth_bytes_per_second(options.bandwidth_mbit * 1e6 /
+                                                                    8);
+    if (options.rtt_ms >= 0)
+      calibration.mutable_network()->set_round_trip_seconds(options.rtt_ms / 1e3);
     model = std::make_unique<cost::PiCostModel>(calibration);
   } else {
     throw Error("--model: unknown cost model '" + options.model + "' (known: relu, pi)");
@@ -164,6 +175,11 @@ const CommandRegistration registration("cost", [](CLI::App& app) {
   command->add_option("--calibration", options->calibration,
                       "With --model pi: a file from `pinas calibrate`");
   command->add_option("--network", options->network, "Network model: loopback, lan or wan");
+  command->add_option(
+      "--bandwidth-mbit", options->bandwidth_mbit,
+      "With --model pi: link bandwidth in Mbit/s each way (overrides the network model's)");
+  command->add_option("--rtt-ms", options->rtt_ms,
+                      "With --model pi: round-trip time in ms (overrides the network model's)");
   command->add_flag("--json", options->json, "Print one JSON object");
   command->callback([options] { print_cost(*options); });
 });
