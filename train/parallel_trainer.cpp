@@ -46,9 +46,11 @@ std::vector<TrainingResult> ParallelTrainer::train(const std::vector<TrainingJob
       return callback(job, metrics);
     };
   }
-  // No master slot: the calling thread only waits, so exactly slot_count
-  // threads train.
-  tbb::task_arena arena(slot_count, /*reserved_for_masters=*/0);
+  // The calling thread takes the arena's one master slot and trains too, so
+  // slot_count threads train with slot_count - 1 workers. Asking for
+  // slot_count workers instead exceeded oneTBB's limit of cores - 1 and
+  // printed "the number of workers is currently limited to 1" on 2 cores.
+  tbb::task_arena arena(slot_count, /*reserved_for_masters=*/1);
   arena.execute([&] {
     tbb::parallel_for(
         tbb::blocked_range<int>(0, job_count, 1),

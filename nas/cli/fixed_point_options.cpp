@@ -38,7 +38,11 @@ void add_fixed_point_options(CLI::App* command, FixedPointOptions& options) {
                       "largest scale before truncation (0: 3f)");
   command->add_option("--weight-bits", options.weight_bits,
                       "bits of a decomposed weight (0: f + 8)");
-  command->add_option("--circa", options.circa, "use Circa's stochastic ReLU dropping K low bits");
+  command
+      ->add_option("--circa", options.circa,
+                   "use Circa's stochastic ReLU dropping K low bits (K >= 0; without it, exact "
+                   "ReLUs)")
+      ->check(CLI::NonNegativeNumber);
   command
       ->add_option(
           "--linear", options.linear,

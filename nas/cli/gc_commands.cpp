@@ -254,10 +254,13 @@ nlohmann::json run_relu_benchmark(const ReluBenchOptions& options) {
   if (options.count == 0 || options.count > (1u << 20))
     throw pinas::Error("bench relu: --count must be 1..1048576");
   if (bits < 8 || bits > 64)
-    throw pinas::Error("bench relu: --bits must be 8..64, got " + std::to_string(bits));
+    throw pinas::Error("bench relu: --ring-bits must be 8..64, got " + std::to_string(bits));
   if (circa && static_cast<std::uint32_t>(options.circa) + 2 > bits) {
-    throw pinas::Error("bench relu: --circa must be at most bits - 2");
+    throw pinas::Error("bench relu: --circa must be at most --ring-bits - 2");
   }
+  // Circa's sign test ignores fractional bits: refused rather than ignored.
+  if (circa && options.fractional != 0)
+    throw pinas::Error("bench relu: --fractional-bits applies to the exact ReLU, not --circa");
   const std::uint32_t dropped = circa ? static_cast<std::uint32_t>(options.circa) : 0;
   const Circuit exact_circuit = circa ? crypto::circa_sign_circuit(bits, dropped)
                                       : crypto::relu_circuit(bits, options.fractional);
@@ -411,11 +414,15 @@ const CommandRegistration registration("gc", [](CLI::App& app) {
   auto relu_options = std::make_shared<ReluBenchOptions>();
   CLI::App* bench_relu =
       bench->add_subcommand("relu", "Cost of ReLUs on secret shares (exact GC, or Circa)");
-  bench_relu->add_option("--bits", relu_options->bits, "ring width ℓ (8..64)")->required();
+  // The same names and meanings as the fixed-point options of serve, eval
+  // and calibrate (--ring-bits, --fractional-bits, --circa K).
+  bench_relu->add_option("--ring-bits", relu_options->bits, "ring width ℓ (8..64)")->required();
   bench_relu->add_option("--circa", relu_options->circa,
-                         "Circa's stochastic ReLU dropping K low bits");
-  bench_relu->add_option("--fractional", relu_options->fractional,
-                         "exact ReLU: fractional bits dropped");
+                         "use Circa's stochastic ReLU dropping K low bits (K >= 0; without it, "
+                         "exact ReLUs)")
+      ->check(CLI::NonNegativeNumber);
+  bench_relu->add_option("--fractional-bits", relu_options->fractional,
+                         "exact ReLU: fractional bits truncated after the ReLU");
   bench_relu->add_option("--count", relu_options->count, "ReLUs in the batch (default 4096)");
   bench_relu->add_flag("--json", relu_options->json, "print one JSON document");
   bench_relu->callback([relu_options] {

@@ -12,6 +12,12 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "pinas 0.1.0");
   pinas::cli::register_all_commands(app);
+  if (argc < 2) {
+    // A bare `pinas` shows what it can do instead of CLI11's terse complaint.
+    std::cout << app.help();
+    std::cerr << "pinas: error: a command is required (the commands are listed above)\n";
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

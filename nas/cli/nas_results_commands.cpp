@@ -64,6 +64,52 @@ void print_status(const std::string& folder, bool json) {
   }
 }
 
+struct ExportBestOptions {
+  std::string folder;
+  long long budget = 0;
+  double max_latency = 0;
+  std::string out;
+  bool json = false;
+};
+
+// The most accurate complete trial with a model within the ReLU budget or
+// (`by_latency`) within the predicted-latency budget, written to options.out.
+void export_best_model(const ExportBestOptions& options, bool by_latency) {
+  ExperimentResults results = pinas::nas::load_results(options.folder);
+  const auto metric = results.config.objective().cost();
+  if (by_latency && metric != pinas::pb::PI_LATENCY)
+    throw pinas::Error(fmt::format(
+        "export-best --max-latency: {} is a ReLU-budgeted experiment (cost RELUS), so its trials "
+        "have no predicted latency; use --budget",
+        options.folder));
+  for (const TrialRecord& trial : pinas::nas::ranked_trials(results)) {
+    const bool within = by_latency ? trial.cost <= options.max_latency : trial.relus <= options.budget;
+    if (!within || trial.model_path.empty()) continue;
+    auto model =
+        pinas::spaces::read_model_file(std::filesystem::path(options.folder) / trial.model_path);
+    (*model.mutable_metadata())["pinas.trial"] = std::to_string(trial.number);
+    (*model.mutable_metadata())["pinas.val_accuracy"] = fmt::format("{:.6f}", *trial.val_accuracy);
+    pinas::spaces::write_model_file(options.out, model);
+    if (options.json) {
+      nlohmann::json value = pinas::nas::trial_json(trial, metric);
+      value["out"] = options.out;
+      std::cout << value.dump(2) << "\n";
+      return;
+    }
+    std::cout << fmt::format(
+        "exported trial {} ({} ReLUs{}, val {:.4f}, test {}) to {}\n", trial.number, trial.relus,
+        metric == pinas::pb::PI_LATENCY ? fmt::format(", {:.6f} s predicted", trial.cost) : "",
+        *trial.val_accuracy,
+        trial.test_accuracy ? fmt::format("{:.4f}", *trial.test_accuracy) : "-", options.out);
+    return;
+  }
+  throw pinas::Error(
+      by_latency ? fmt::format("{}: no complete trial with a model file within {} s predicted",
+                               options.folder, options.max_latency)
+                 : fmt::format("{}: no complete trial with a model file within {} ReLUs",
+                               options.folder, options.budget));
+}
+
 pinas::cli::CommandRegistration results_commands("status", [](CLI::App& app) {
   {
     auto folder = std::make_shared<std::string>();
@@ -134,34 +180,28 @@ pinas::cli::CommandRegistration results_commands("status", [](CLI::App& app) {
     });
   }
   {
-    auto folder = std::make_shared<std::string>();
-    auto budget = std::make_shared<long long>(0);
-    auto out = std::make_shared<std::string>();
+    auto options = std::make_shared<ExportBestOptions>();
     CLI::App* export_best = app.add_subcommand(
-        "export-best", "Write the most accurate trained model within a ReLU budget");
-    export_best->add_option("DIR", *folder, "Experiment folder")->required();
-    export_best->add_option("--budget", *budget, "Largest ReLU count allowed")
-        ->required()
-        ->check(CLI::PositiveNumber);
-    export_best->add_option("--out", *out, "Model file to write (MODEL.pb)")->required();
-    export_best->callback([folder, budget, out]() {
-      ExperimentResults results = pinas::nas::load_results(*folder);
-      for (const TrialRecord& trial : pinas::nas::ranked_trials(results)) {
-        if (trial.relus > *budget || trial.model_path.empty()) continue;
-        auto model =
-            pinas::spaces::read_model_file(std::filesystem::path(*folder) / trial.model_path);
-        (*model.mutable_metadata())["pinas.trial"] = std::to_string(trial.number);
-        (*model.mutable_metadata())["pinas.val_accuracy"] =
-            fmt::format("{:.6f}", *trial.val_accuracy);
-        pinas::spaces::write_model_file(*out, model);
-        std::cout << fmt::format(
-            "exported trial {} ({} ReLUs, val {:.4f}, test {}) to {}\n", trial.number, trial.relus,
-            *trial.val_accuracy,
-            trial.test_accuracy ? fmt::format("{:.4f}", *trial.test_accuracy) : "-", *out);
-        return;
-      }
-      throw pinas::Error(
-          fmt::format("{}: no complete trial with a model file within {} ReLUs", *folder, *budget));
+        "export-best",
+        "Write the most accurate trained model within a ReLU budget or, for a latency-budgeted "
+        "experiment, within a predicted-latency budget");
+    export_best->add_option("DIR", options->folder, "Experiment folder")->required();
+    CLI::Option* budget = export_best
+                              ->add_option("--budget", options->budget, "Largest ReLU count allowed")
+                              ->check(CLI::PositiveNumber);
+    CLI::Option* latency =
+        export_best
+            ->add_option("--max-latency", options->max_latency,
+                         "Largest predicted online latency allowed, in seconds (PI_LATENCY "
+                         "experiments: the search's own cost model)")
+            ->check(CLI::PositiveNumber);
+    budget->excludes(latency);
+    export_best->add_option("--out", options->out, "Model file to write (MODEL.pb)")->required();
+    export_best->add_flag("--json", options->json, "One JSON document on stdout");
+    export_best->callback([options, budget, latency]() {
+      if (budget->count() == 0 && latency->count() == 0)
+        throw pinas::Error("export-best: give --budget RELUS or --max-latency SECONDS");
+      export_best_model(*options, latency->count() > 0);
     });
   }
 });

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <algorithm>
 #include <thread>
 
 #include "crypto/pi/fixed_point_network.h"
@@ -59,6 +60,11 @@ struct TrainOptions {
   bool quiet = false;
 };
 
+// `threads`, or every core of the machine for 0.
+int every_core_unless(int threads) {
+  return threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 train::TrainingDataRequest data_request(const std::string& spec, double validation_fraction,
                                         int64_t subset, int64_t test_subset) {
   train::TrainingDataRequest request;
@@ -87,7 +93,9 @@ void run_train(const TrainOptions& options) {
                                        : std::filesystem::path(options.out);
   job.resume = options.resume;
   job.teacher_checkpoint = options.teacher;
-  job.threads = options.threads;
+  // 0 means every core: LibTorch's OpenMP default is one thread here
+  // (omp_get_max_threads() is 1 on Debian's build even with 2 cores).
+  job.threads = every_core_unless(options.threads);
   job.device = torch::cuda::is_available() ? 0 : -1;
   job.progress = !options.quiet;
   auto& hyper = job.hyperparameters;
@@ -169,7 +177,8 @@ void register_train(CLI::App& app) {
   command->add_option("--subset", options->subset, "Train on a seeded, class-stratified sample of N training images");
   command->add_option("--test-subset", options->test_subset,
                       "Test on a seeded, class-stratified sample of N test images");
-  command->add_option("--threads", options->threads, "Intra-op threads (0: LibTorch's default)");
+  command->add_option("--threads", options->threads, "Intra-op threads (default: every core)")
+      ->check(CLI::NonNegativeNumber);
   command->add_flag("--resume", options->resume, "Continue from the output folder's checkpoint");
   command->add_flag("--no-augment", options->no_augment, "Turn off training augmentation");
   command->add_flag("--quiet", options->quiet, "No progress output");
@@ -282,12 +291,18 @@ void register_eval(CLI::App& app) {
                       "Test on a seeded, class-stratified sample of N test images");
   command->add_option("--batch", options->batch, "Batch size")->capture_default_str();
   command->add_flag("--json", options->json, "Print the result as JSON");
-  command->add_flag("--fixed-point", options->fixed_point,
-                    "Evaluate the fixed-point program private inference runs, bit for bit");
+  CLI::Option* fixed_point = command->add_flag(
+      "--fixed-point", options->fixed_point,
+      "Evaluate the fixed-point program private inference runs, bit for bit");
   add_fixed_point_options(command, options->fixed);
   command->add_option("--seed", options->seed, "With --circa: seed of the simulated shares");
   command->add_option("--threads", options->threads,
                       "With --fixed-point: images evaluated in parallel (default: one per core)");
+  // The float evaluation has no ring, Circa or seed: these are refused
+  // without --fixed-point rather than silently ignored.
+  for (const char* name : {"--ring-bits", "--fractional-bits", "--scale-limit", "--weight-bits",
+                           "--circa", "--linear", "--seed", "--threads"})
+    command->get_option(name)->needs(fixed_point);
   command->callback([options] { run_eval(*options); });
 }
 
@@ -314,7 +329,7 @@ void run_throughput(const ThroughputOptions& options) {
     google::protobuf::util::MessageToJsonString(architecture.to_proto(), &text, print);
     std::ofstream(options.dump_architecture) << text;
   }
-  if (options.threads > 0) train::detail::use_intra_op_threads(options.threads);
+  train::detail::use_intra_op_threads(every_core_unless(options.threads));
   train::Network network(architecture, 1);
   network->train();
   const auto& shape = architecture.node(architecture.input_node()).input_shape;
@@ -445,7 +460,8 @@ void register_bench(CLI::App& app) {
   command->add_option("--batch", throughput->batch, "Batch size")->capture_default_str();
   command->add_option("--steps", throughput->steps, "Timed steps")->capture_default_str();
   command->add_option("--warmup", throughput->warmup, "Untimed steps first")->capture_default_str();
-  command->add_option("--threads", throughput->threads, "Intra-op threads (0: default)");
+  command->add_option("--threads", throughput->threads, "Intra-op threads (default: every core)")
+      ->check(CLI::NonNegativeNumber);
   command->add_option("--dump-architecture", throughput->dump_architecture,
                       "Write the architecture as JSON");
   command->add_flag("--json", throughput->json, "Print JSON");

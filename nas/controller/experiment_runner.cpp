@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -17,6 +18,7 @@
 #include "nas/strategies/weight_sharing_phase.h"
 #endif
 #include "nas/results/experiment_results.h"
+#include "nas/results/search_progress.h"
 #include "nas/spaces/candidate_space.h"
 
 namespace pinas::nas {
@@ -94,7 +96,8 @@ void print_trial(std::ostream& log, const TrialRecord& trial, int last_rung,
   log.flush();
 }
 
-void search_as_controller(const Experiment& experiment, Executor& executor, std::ostream& log) {
+void search_as_controller(const Experiment& experiment, Executor& executor, std::ostream& log,
+                          bool progress_bar) {
   std::unique_ptr<CandidateSpace> space;
   std::unique_ptr<Strategy> strategy;
   if (is_weight_sharing(experiment.config.strategy().kind())) {
@@ -132,10 +135,17 @@ void search_as_controller(const Experiment& experiment, Executor& executor, std:
                                          experiment.config.fidelity().reduction_factor())
                            .last_rung());
   const pb::CostMetric metric = experiment.config.objective().cost();
-  controller.on_trial_update(
-      [&](const TrialRecord& trial) { print_trial(log, trial, last_rung, metric); });
+  // A bar on a terminal (stderr), plain progress lines in the log otherwise.
+  SearchProgress progress(experiment.config, progress_bar ? std::cerr : log, progress_bar);
+  for (const TrialRecord& trial : controller.trials()) progress.record(trial);
+  controller.on_trial_update([&](const TrialRecord& trial) {
+    progress.clear();
+    print_trial(log, trial, last_rung, metric);
+    progress.update(trial);
+  });
   controller.run();
-  ExperimentResults results{experiment.folder, experiment.config, controller.trials()};
+  progress.finish(controller.trials());
+  ExperimentResults results{experiment.folder, experiment.config, controller.trials(), {}};
   auto front = pareto_trials(results);
   int screened = 0;
   for (const TrialRecord& trial : results.trials) screened += !was_trained(trial.status);
@@ -173,14 +183,14 @@ void run_mpi_rank(MpiSession& session, const SearchRequest& request, std::ostrea
       auto space = make_candidate_space(experiment.config);
       auto evaluator = make_evaluator(experiment.config, *space, experiment.config.parallelism());
       BatchExecutor executor(*evaluator, experiment.config.parallelism());
-      search_as_controller(experiment, executor, log);
+      search_as_controller(experiment, executor, log, request.progress_bar);
       return;
     }
     log << fmt::format("pinas search: {} in {} (MPI, {} worker ranks)\n", experiment.config.name(),
                        experiment.folder.string(), session.size() - 1);
     MpiExecutor executor(session);
     try {
-      search_as_controller(experiment, executor, log);
+      search_as_controller(experiment, executor, log, request.progress_bar);
     } catch (const std::exception& error) {
       // Workers may be mid-job and never hear from rank 0 again: the CLI
       // prints this and ends the job.
@@ -218,7 +228,7 @@ void run_search(const SearchRequest& request, std::ostream& log) {
     BatchExecutor executor(*evaluator, experiment.config.parallelism());
     log << fmt::format("pinas search: {} in {} (embedded, {} at once)\n", experiment.config.name(),
                        experiment.folder.string(), experiment.config.parallelism());
-    search_as_controller(experiment, executor, log);
+    search_as_controller(experiment, executor, log, request.progress_bar);
     return;
   }
 

@@ -12,6 +12,9 @@ struct SearchRequest {
   std::optional<std::filesystem::path> config;
   std::optional<std::filesystem::path> out;
   std::optional<std::filesystem::path> resume;
+  // Draw a progress bar on stderr (the CLI sets it when stderr is a
+  // terminal); otherwise plain progress lines go to the log.
+  bool progress_bar = false;
 };
 
 // Runs `pinas search`: embedded (one process, trials trained in parallel by

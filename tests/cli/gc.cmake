@@ -40,11 +40,11 @@ add_test(NAME cli_bench_gc_json COMMAND $<TARGET_FILE:pinas> bench gc --json --s
 set_tests_properties(cli_bench_gc_json PROPERTIES
                      PASS_REGULAR_EXPRESSION "\"bytes_per_and\": 32\\.0.*\"eval_and_per_s\".*\"garble_and_per_s\""
                      TIMEOUT 60)
-add_test(NAME cli_bench_relu_json COMMAND $<TARGET_FILE:pinas> bench relu --bits 32 --count 256 --json)
+add_test(NAME cli_bench_relu_json COMMAND $<TARGET_FILE:pinas> bench relu --ring-bits 32 --count 256 --json)
 set_tests_properties(cli_bench_relu_json PROPERTIES
                      PASS_REGULAR_EXPRESSION "\"and_gates_per_relu\": 93.*\"gc_bytes_per_relu\": 2976"
                      TIMEOUT 60)
-add_test(NAME cli_bench_relu_circa_json COMMAND $<TARGET_FILE:pinas> bench relu --bits 32 --circa 8 --count 256 --json)
+add_test(NAME cli_bench_relu_circa_json COMMAND $<TARGET_FILE:pinas> bench relu --ring-bits 32 --circa 8 --count 256 --json)
 set_tests_properties(cli_bench_relu_circa_json PROPERTIES
                      PASS_REGULAR_EXPRESSION "\"and_gates_per_relu\": 23.*\"gc_bytes_per_relu\": 736"
                      TIMEOUT 60)
