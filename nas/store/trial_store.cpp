@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <charconv>
 #include <chrono>
+#include <stdexcept>
 #include <sstream>
 
 #include "nas/store/detail/schema_text.h"
@@ -26,12 +28,27 @@ std::string join_decisions(const std::vector<int>& decisions) {
   return text;
 }
 
+// Decisions as stored by join_decisions: comma-separated decimal integers.
+// Throws std::invalid_argument naming the first item that is not one (no
+// empty item, no trailing text, no overflow: std::stoi took "7x" as 7).
 std::vector<int> split_decisions(const std::string& text) {
   std::vector<int> decisions;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) decisions.push_back(std::stoi(item));
-  return decisions;
+  if (text.empty()) return decisions;
+  std::size_t begin = 0;
+  for (;;) {
+    std::size_t end = text.find(',', begin);
+    if (end == std::string::npos) end = text.size();
+    int value = 0;
+    const char* first = text.data() + begin;
+    const char* last = text.data() + end;
+    const auto [stop, error] = std::from_chars(first, last, value);
+    if (first == last || error != std::errc() || stop != last) {
+      throw std::invalid_argument("item '" + text.substr(begin, end - begin) + "' is not an int");
+    }
+    decisions.push_back(value);
+    if (end == text.size()) return decisions;
+    begin = end + 1;
+  }
 }
 
 std::string column_text(sqlite3_stmt* statement, int column) {
@@ -271,8 +288,9 @@ std::vector<TrialRecord> TrialStore::trials() {
     trial.genotype_proto = column_blob(query, 2);
     try {
       trial.decisions = split_decisions(column_text(query, 3));
-    } catch (const std::exception&) {
-      throw StoreError(fmt::format("trial store {}: trial {} has malformed decisions", path_.string(), trial.number));
+    } catch (const std::invalid_argument& error) {
+      throw StoreError(fmt::format("trial store {}: trial {} has malformed decisions \"{}\": {}", path_.string(),
+                                   trial.number, column_text(query, 3), error.what()));
     }
     trial.relus = sqlite3_column_int64(query, 4);
     trial.macs = sqlite3_column_int64(query, 5);

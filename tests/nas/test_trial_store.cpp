@@ -112,3 +112,38 @@ TEST(TrialStore, SchemaFileMatchesTheEmbeddedSchema) {
 
 }  // namespace
 }  // namespace pinas::nas
+
+namespace pinas::nas {
+namespace {
+
+// Decisions stored as text are parsed strictly: "1,7x" is refused naming the
+// trial and the item (std::stoi used to read it as 1, 7).
+TEST(TrialStore, RefusesMalformedStoredDecisionsNamingTheTrial) {
+  auto folder = fresh_folder("malformed_decisions");
+  {
+    auto store = TrialStore::create(folder / "trials.db", "name: \"x\"");
+    store.begin();
+    store.put_trial(sample_trial(4));
+    store.commit();
+  }
+  for (const char* text : {"1,7x", "1,,2", "99999999999", "-"}) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((folder / "trials.db").c_str(), &db), SQLITE_OK);
+    const std::string update = std::string("UPDATE trials SET decisions = '") + text + "'";
+    ASSERT_EQ(sqlite3_exec(db, update.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+    auto store = TrialStore::open(folder / "trials.db", true);
+    try {
+      store.trials();
+      ADD_FAILURE() << "decisions '" << text << "' were accepted";
+    } catch (const StoreError& error) {
+      EXPECT_NE(std::string(error.what()).find("trial 4 has malformed decisions"), std::string::npos)
+          << error.what();
+      EXPECT_NE(std::string(error.what()).find("is not an int"), std::string::npos) << error.what();
+    }
+  }
+  std::filesystem::remove_all(folder);
+}
+
+}  // namespace
+}  // namespace pinas::nas

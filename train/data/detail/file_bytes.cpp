@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <fstream>
 #include <string>
 
@@ -29,9 +30,9 @@ std::vector<uint8_t> read_file_bytes(const std::filesystem::path& path) {
 namespace {
 
 std::vector<uint8_t> gunzip(const std::vector<uint8_t>& compressed,
-                            const std::filesystem::path& path) {
+                            const std::filesystem::path& path, size_t max_bytes) {
   std::vector<uint8_t> output;
-  output.reserve(compressed.size() * 4);
+  output.reserve(std::min(compressed.size() * 4, max_bytes));
   z_stream stream{};
   // 16 + MAX_WBITS: expect a gzip header and trailer (CRC-32 and length checked).
   if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) {
@@ -48,6 +49,13 @@ std::vector<uint8_t> gunzip(const std::vector<uint8_t>& compressed,
     stream.avail_out = static_cast<uInt>(kChunk);
     status = inflate(&stream, Z_NO_FLUSH);
     output.resize(old_size + kChunk - stream.avail_out);
+    if (output.size() > max_bytes) {
+      inflateEnd(&stream);
+      throw DatasetError("dataset file " + path.string() +
+                         ": gzip stream inflates past the cap of " + std::to_string(max_bytes) +
+                         " bytes (" + std::to_string(compressed.size()) +
+                         " compressed bytes; a gzip bomb?)");
+    }
     if (status == Z_STREAM_END) {
       // Concatenated gzip members are legal; continue with the next one.
       if (stream.avail_in == 0) break;
@@ -70,9 +78,12 @@ std::vector<uint8_t> gunzip(const std::vector<uint8_t>& compressed,
 
 }  // namespace
 
-std::vector<uint8_t> read_possibly_gzipped(const std::filesystem::path& path) {
+std::vector<uint8_t> read_possibly_gzipped(const std::filesystem::path& path,
+                                           size_t max_gunzipped_bytes) {
   std::vector<uint8_t> bytes = read_file_bytes(path);
-  if (bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b) return gunzip(bytes, path);
+  if (bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b) {
+    return gunzip(bytes, path, max_gunzipped_bytes);
+  }
   return bytes;
 }
 
