@@ -7,18 +7,18 @@ find_package(Python3 COMPONENTS Interpreter)
 
 # An invalid config is refused with the file, line and column (syntax) ...
 add_test(NAME cli.nas.search_refuses_bad_syntax
-         COMMAND $<TARGET_FILE:pinas> search --config ${NAS_CLI_INPUTS}/bad_syntax.textproto --out ${NAS_CLI_WORK}/bad_syntax)
+         COMMAND sh -c "\"$0\" \"$@\" 2>&1; echo status=$?" $<TARGET_FILE:pinas> search --config ${NAS_CLI_INPUTS}/bad_syntax.textproto --out ${NAS_CLI_WORK}/bad_syntax)
 set_tests_properties(cli.nas.search_refuses_bad_syntax PROPERTIES
-  PASS_REGULAR_EXPRESSION "pinas: error: .*bad_syntax.textproto:[0-9]+:[0-9]+: ")
+  PASS_REGULAR_EXPRESSION "^pinas: error: [^\n]*bad_syntax.textproto:[0-9]+:[0-9]+: [^\n]*\nstatus=2\n$")
 # ... or with the field (semantics).
 add_test(NAME cli.nas.search_refuses_bad_budget
-         COMMAND $<TARGET_FILE:pinas> search --config ${NAS_CLI_INPUTS}/bad_budget.textproto --out ${NAS_CLI_WORK}/bad_budget)
+         COMMAND sh -c "\"$0\" \"$@\" 2>&1; echo status=$?" $<TARGET_FILE:pinas> search --config ${NAS_CLI_INPUTS}/bad_budget.textproto --out ${NAS_CLI_WORK}/bad_budget)
 set_tests_properties(cli.nas.search_refuses_bad_budget PROPERTIES
-  PASS_REGULAR_EXPRESSION "field objective.budget.max_relus: must be positive")
+  PASS_REGULAR_EXPRESSION "^pinas: error: [^\n]*field objective.budget.max_relus: must be positive[^\n]*\nstatus=2\n$")
 add_test(NAME cli.nas.status_refuses_a_folder_without_store
-         COMMAND $<TARGET_FILE:pinas> status ${NAS_CLI_WORK}/no_such_experiment)
+         COMMAND sh -c "\"$0\" \"$@\" 2>&1; echo status=$?" $<TARGET_FILE:pinas> status ${NAS_CLI_WORK}/no_such_experiment)
 set_tests_properties(cli.nas.status_refuses_a_folder_without_store PROPERTIES
-  PASS_REGULAR_EXPRESSION "pinas: error: trial store .*trials.db does not exist")
+  PASS_REGULAR_EXPRESSION "^pinas: error: trial store [^\n]*trials.db does not exist[^\n]*\nstatus=2\n$")
 
 # A synthetic search, then every results command on its folder.
 add_test(NAME cli.nas.synthetic_search
@@ -59,9 +59,9 @@ add_test(NAME cli.nas.latency_pareto_json COMMAND $<TARGET_FILE:pinas> pareto ${
 set_tests_properties(cli.nas.latency_pareto_json PROPERTIES FIXTURES_REQUIRED nas_latency
   PASS_REGULAR_EXPRESSION "\"cost\": [0-9.e-]+,.*\"latency_s\": [0-9.e-]+,.*\"relus\": [0-9]+")
 add_test(NAME cli.nas.latency_search_needs_calibration
-         COMMAND $<TARGET_FILE:pinas> search --config ${NAS_CLI_INPUTS}/bad_latency.textproto --out ${NAS_CLI_WORK}/bad_latency)
+         COMMAND sh -c "\"$0\" \"$@\" 2>&1; echo status=$?" $<TARGET_FILE:pinas> search --config ${NAS_CLI_INPUTS}/bad_latency.textproto --out ${NAS_CLI_WORK}/bad_latency)
 set_tests_properties(cli.nas.latency_search_needs_calibration PROPERTIES
-  PASS_REGULAR_EXPRESSION "pinas: error: .*bad_latency.textproto: field objective.pi_latency.calibration_file: is required for PI_LATENCY")
+  PASS_REGULAR_EXPRESSION "^pinas: error: [^\n]*bad_latency.textproto: field objective.pi_latency.calibration_file: is required for PI_LATENCY[^\n]*\nstatus=2\n$")
 
 # Resume after SIGKILL at random moments (6 kills): nothing completed is lost,
 # numbering is continuous, and the front equals an uninterrupted run.
