@@ -268,7 +268,7 @@
     if (latency()) list.push(["cost", "latency", seconds]);
     list.push(["macs", "MACs", short], ["params", "params", short], ["epochs", "epochs", String],
               ["val_accuracy", "val acc", percent], ["test_accuracy", "test acc", percent],
-              ["train_seconds", "train time", seconds], ["worker", "worker", String, "text"], ["genotype", "genotype", String, "text genotype"]);
+              ["train_seconds", "train time", (s) => (s > 0 ? seconds(s) : "–")], ["worker", "worker", String, "text"], ["genotype", "genotype", String, "text genotype"]);
     return list;
   }
   function drawTable() {
