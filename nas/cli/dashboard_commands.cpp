@@ -98,9 +98,8 @@ const CommandRegistration registration("dashboard", [](CLI::App& app) {
       out << page;
       out.close();
       if (!out) throw pinas::Error(fmt::format("report --out: cannot write {}", options->out));
-      std::cout << fmt::format("wrote the report of {} ({} trials, {} KB) to {}\n",
-                               options->folder, report["trials"].size(), page.size() / 1024,
-                               options->out);
+      std::cout << fmt::format("wrote the report of {} ({} trials, {} KB) to {}\n", options->folder,
+                               report["trials"].size(), page.size() / 1024, options->out);
     });
   }
 });

@@ -15,8 +15,7 @@ namespace pinas::nas {
 namespace {
 
 double now_seconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 nlohmann::json optional_number(const std::optional<std::string>& text) {

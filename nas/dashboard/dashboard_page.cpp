@@ -26,8 +26,10 @@ std::string script_safe_json(const nlohmann::json& data) {
   std::string safe;
   safe.reserve(text.size());
   for (char c : text) {
-    if (c == '<') safe += "\\u003c";
-    else safe += c;
+    if (c == '<')
+      safe += "\\u003c";
+    else
+      safe += c;
   }
   return safe;
 }

@@ -69,21 +69,29 @@ DashboardServer::DashboardServer(const DashboardData& data) : impl_(std::make_un
                   });
 }
 
-DashboardServer::~DashboardServer() { stop(); }
+DashboardServer::~DashboardServer() {
+  stop();
+}
 
 int DashboardServer::bind(const std::string& host, int port) {
   const int bound = port == 0 ? impl_->server.bind_to_any_port(host)
                               : (impl_->server.bind_to_port(host, port) ? port : -1);
   if (bound < 0)
-    throw DashboardError(fmt::format("dashboard: cannot listen on {}:{} ({})", host, port,
-                                     std::strerror(errno)));
+    throw DashboardError(
+        fmt::format("dashboard: cannot listen on {}:{} ({})", host, port, std::strerror(errno)));
   return bound;
 }
 
-void DashboardServer::run() { impl_->server.listen_after_bind(); }
+void DashboardServer::run() {
+  impl_->server.listen_after_bind();
+}
 
-void DashboardServer::stop() { impl_->server.stop(); }
+void DashboardServer::stop() {
+  impl_->server.stop();
+}
 
-bool DashboardServer::running() const { return impl_->server.is_running(); }
+bool DashboardServer::running() const {
+  return impl_->server.is_running();
+}
 
 }  // namespace pinas::nas

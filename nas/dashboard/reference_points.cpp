@@ -35,15 +35,17 @@ std::vector<ReferencePoint> parse_reference_points(const std::string& text,
     if (point.relus < 0)
       throw DashboardError(fmt::format("{}: points[{}]: negative relus", origin, index));
     if (!(point.accuracy >= 0 && point.accuracy <= 1))
-      throw DashboardError(fmt::format(
-          "{}: points[{}]: accuracy {} is not a fraction in [0, 1]", origin, index, point.accuracy));
+      throw DashboardError(fmt::format("{}: points[{}]: accuracy {} is not a fraction in [0, 1]",
+                                       origin, index, point.accuracy));
     points.push_back(std::move(point));
     ++index;
   }
   return points;
 }
 
-const char* published_reference_text() { return detail::kPublishedReferencePoints; }
+const char* published_reference_text() {
+  return detail::kPublishedReferencePoints;
+}
 
 std::string dataset_family(const std::string& dataset_name) {
   return dataset_name.substr(0, dataset_name.find(':'));

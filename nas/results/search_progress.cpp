@@ -12,7 +12,8 @@ constexpr int kBarWidth = 24;
 
 std::string clock_text(double seconds) {
   const auto total = static_cast<long long>(std::max(0.0, seconds) + 0.5);
-  if (total >= 3600) return fmt::format("{}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60);
+  if (total >= 3600)
+    return fmt::format("{}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60);
   return fmt::format("{}:{:02}", total / 60, total % 60);
 }
 

@@ -157,7 +157,8 @@ TEST(Dashboard, ReportPageInlinesTheDataSafely) {
   EXPECT_NE(page.find("<svg id=\"front\""), std::string::npos);
   EXPECT_EQ(page.find("/*PINAS_"), std::string::npos);  // every marker filled
   for (const char* external : {"src=\"http", "href=\"http", "<link", "@import", "url("})
-    EXPECT_EQ(page.find(external), std::string::npos) << external;  // nothing fetched from elsewhere
+    EXPECT_EQ(page.find(external), std::string::npos)
+        << external;  // nothing fetched from elsewhere
   EXPECT_NE(dashboard_page().find(R"(id="pinas-data" type="application/json">null<)"),
             std::string::npos);
 }
@@ -227,8 +228,9 @@ TEST(DashboardServer, AnswersUnavailableUntilTheSearchCreatesItsStore) {
   auto snapshot = client.Get("/api/snapshot");
   ASSERT_TRUE(snapshot);
   EXPECT_EQ(snapshot->status, 503);
-  EXPECT_NE(nlohmann::json::parse(snapshot->body)["error"].get<std::string>().find("does not exist"),
-            std::string::npos);
+  EXPECT_NE(
+      nlohmann::json::parse(snapshot->body)["error"].get<std::string>().find("does not exist"),
+      std::string::npos);
   server.stop();
   serving.join();
 }

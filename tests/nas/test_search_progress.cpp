@@ -31,7 +31,10 @@ TEST(SearchProgress, LogLinesAtEveryTenthWithTheBestWithinBudget) {
   progress.update(trial(1, TrialStatus::kComplete, 0.5, 4000));
   EXPECT_EQ(log.str(), "");  // 1 of 20: below the first tenth
   progress.update(trial(2, TrialStatus::kComplete, 0.75, 3000));
-  EXPECT_EQ(log.str().rfind("progress: 2/20 trials · best 75.00% (trial 2, 3000 ReLUs) · 0:00 elapsed · ETA ", 0), 0u)
+  EXPECT_EQ(
+      log.str().rfind(
+          "progress: 2/20 trials · best 75.00% (trial 2, 3000 ReLUs) · 0:00 elapsed · ETA ", 0),
+      0u)
       << log.str();
   progress.update(trial(3, TrialStatus::kPaused, 0.9));  // not final, not complete: not the best
   progress.finish({trial(1, TrialStatus::kComplete, 0.5), trial(2, TrialStatus::kComplete, 0.75),
@@ -45,7 +48,8 @@ TEST(SearchProgress, BarRedrawsInPlaceAndClearsBeforeOtherLines) {
   std::ostringstream terminal;
   SearchProgress progress(config_with(4), terminal, /*bar=*/true);
   progress.update(trial(0, TrialStatus::kComplete, 0.6));
-  EXPECT_EQ(terminal.str().rfind("\r\033[K[######..................] 1/4 trials · best 60.00%", 0), 0u)
+  EXPECT_EQ(terminal.str().rfind("\r\033[K[######..................] 1/4 trials · best 60.00%", 0),
+            0u)
       << terminal.str();
   progress.clear();
   EXPECT_EQ(terminal.str().substr(terminal.str().size() - 4), "\r\033[K");
