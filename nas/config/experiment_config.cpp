@@ -191,11 +191,14 @@ void complete_and_validate(pb::ExperimentConfig& config, const std::string& orig
       refuse(origin, "objective.source", "the synthetic space can only be used with SYNTHETIC");
     auto& dataset = *config.mutable_dataset();
     if (dataset.name().empty()) refuse(origin, "dataset.name", "is required when training");
+    // The same specs as `pinas train --data` (train/data/data_spec.cpp).
     bool known = dataset.name() == "fashion-mnist" || dataset.name().rfind("cifar10:", 0) == 0 ||
-                 dataset.name().rfind("cifar100:", 0) == 0;
+                 dataset.name().rfind("cifar100:", 0) == 0 ||
+                 dataset.name().rfind("folder:", 0) == 0;
     if (!known)
       refuse(origin, "dataset.name",
-             fmt::format("unknown dataset \"{}\" (known: fashion-mnist, cifar10:DIR, cifar100:DIR)",
+             fmt::format("unknown dataset \"{}\" (known: fashion-mnist, cifar10:DIR, cifar100:DIR, "
+                         "folder:DIR)",
                          dataset.name()));
     if (dataset.train_subset() < 0) refuse(origin, "dataset.train_subset", "must not be negative");
     if (dataset.validation_fraction() == 0) dataset.set_validation_fraction(0.1);
@@ -206,7 +209,8 @@ void complete_and_validate(pb::ExperimentConfig& config, const std::string& orig
 
   auto& strategy = *config.mutable_strategy();
   if (strategy.kind() == pb::STRATEGY_UNSET)
-    refuse(origin, "strategy.kind", "is required (RANDOM, EVOLUTION, REINFORCE, NSGA2, DARTS or ENAS)");
+    refuse(origin, "strategy.kind",
+           "is required (RANDOM, EVOLUTION, REINFORCE, NSGA2, DARTS or ENAS)");
   if (strategy.population_size() == 0) strategy.set_population_size(20);
   if (strategy.sample_size() == 0) strategy.set_sample_size(5);
   if (strategy.batch_size() == 0) strategy.set_batch_size(8);
@@ -260,10 +264,13 @@ void complete_and_validate(pb::ExperimentConfig& config, const std::string& orig
   if (config.has_reduction()) {
     const auto& reduction = config.reduction();
     const std::string method = reduction.method();
-    if (method != "snl" && method != "snl-channel" && method != "autorep" && method != "deepreduce") {
-      refuse(origin, "reduction.method", "'" + method + "' is not snl, snl-channel, autorep or deepreduce");
+    if (method != "snl" && method != "snl-channel" && method != "autorep" &&
+        method != "deepreduce") {
+      refuse(origin, "reduction.method",
+             "'" + method + "' is not snl, snl-channel, autorep or deepreduce");
     }
-    if (reduction.budgets_size() == 0) refuse(origin, "reduction.budgets", "needs at least one ReLU budget");
+    if (reduction.budgets_size() == 0)
+      refuse(origin, "reduction.budgets", "needs at least one ReLU budget");
     for (auto budget : reduction.budgets()) {
       if (budget <= 0) refuse(origin, "reduction.budgets", "every budget must be positive");
     }
@@ -271,7 +278,8 @@ void complete_and_validate(pb::ExperimentConfig& config, const std::string& orig
         reduction.criticality_epochs() < 0) {
       refuse(origin, "reduction", "candidates and epochs must not be negative");
     }
-    if (config.space() == "synthetic") refuse(origin, "reduction", "the synthetic space trains no networks");
+    if (config.space() == "synthetic")
+      refuse(origin, "reduction", "the synthetic space trains no networks");
   }
   if (config.parallelism() == 0) config.set_parallelism(1);
   if (config.parallelism() < 1 || config.parallelism() > 1024)

@@ -128,44 +128,20 @@ std::vector<EnasEpochReport> load_checkpoint(const std::filesystem::path& path,
                                              torch::optim::Optimizer& optimizer,
                                              EnasController& controller) {
   std::vector<EnasEpochReport> history;
-  try {
-    torch::serialize::InputArchive archive;
-    archive.load_from(path.string());
-    torch::Tensor state_bytes, controller_bytes;
-    archive.read("state", state_bytes);
-    const json state = json::parse(train::supernet::tensor_to_bytes(state_bytes));
-    if (state.at("format").get<int>() != kCheckpointFormat)
-      throw SupernetCheckpointError(fmt::format("supernet checkpoint {}: unknown format {}",
-                                                path.string(), state.at("format").dump()));
-    if (state.at("settings") != fingerprint)
-      throw SupernetCheckpointError(fmt::format(
-          "supernet checkpoint {}: written by a search with other settings ({}; now {})",
-          path.string(), state.at("settings").dump(), fingerprint.dump()));
-    for (const auto& value : state.at("history"))
-      history.push_back(report_from_json(value, epochs));
-    torch::serialize::InputArchive supernet_archive, optimizer_archive;
-    archive.read("supernet", supernet_archive);
-    archive.read("child_optimizer", optimizer_archive);
-    archive.read("controller", controller_bytes);
-    supernet.load(supernet_archive);
-    optimizer.load(optimizer_archive);
-    controller.load_state(train::supernet::tensor_to_bytes(controller_bytes));
-  } catch (const SupernetCheckpointError&) {
-    throw;
-  } catch (const c10::Error& error) {
-    throw SupernetCheckpointError(fmt::format("supernet checkpoint {}: unreadable ({})",
-                                              path.string(), error.what_without_backtrace()));
-  } catch (const json::exception& error) {
-    throw SupernetCheckpointError(
-        fmt::format("supernet checkpoint {}: corrupt state ({})", path.string(), error.what()));
-  } catch (const Error& error) {
-    throw SupernetCheckpointError(
-        fmt::format("supernet checkpoint {}: corrupt state ({})", path.string(), error.what()));
-  }
-  if (static_cast<int>(history.size()) > epochs)
-    throw SupernetCheckpointError(
-        fmt::format("supernet checkpoint {}: holds {} epochs of a {}-epoch search", path.string(),
-                    history.size(), epochs));
+  train::supernet::load_checkpoint_archive(
+      path, kCheckpointFormat, fingerprint, epochs,
+      [&](torch::serialize::InputArchive& archive, const json& state) {
+        for (const auto& value : state.at("history"))
+          history.push_back(report_from_json(value, epochs));
+        torch::serialize::InputArchive supernet_archive, optimizer_archive;
+        torch::Tensor controller_bytes;
+        archive.read("supernet", supernet_archive);
+        archive.read("child_optimizer", optimizer_archive);
+        archive.read("controller", controller_bytes);
+        supernet.load(supernet_archive);
+        optimizer.load(optimizer_archive);
+        controller.load_state(train::supernet::tensor_to_bytes(controller_bytes));
+      });
   return history;
 }
 

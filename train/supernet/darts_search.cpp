@@ -128,44 +128,19 @@ std::vector<DartsEpochReport> load_checkpoint(const std::filesystem::path& path,
                                               torch::optim::Optimizer& weight_optimizer,
                                               torch::optim::Optimizer& alpha_optimizer) {
   std::vector<DartsEpochReport> history;
-  try {
-    torch::serialize::InputArchive archive;
-    archive.load_from(path.string());
-    torch::Tensor state_bytes;
-    archive.read("state", state_bytes);
-    const json state = json::parse(tensor_to_bytes(state_bytes));
-    if (state.at("format").get<int>() != kCheckpointFormat)
-      throw DartsCheckpointError(fmt::format("supernet checkpoint {}: unknown format {}",
-                                             path.string(), state.at("format").dump()));
-    if (state.at("settings") != fingerprint)
-      throw DartsCheckpointError(fmt::format(
-          "supernet checkpoint {}: written by a search with other settings ({}; now {})",
-          path.string(), state.at("settings").dump(), fingerprint.dump()));
-    for (const auto& value : state.at("history"))
-      history.push_back(report_from_json(value, epochs));
-    torch::serialize::InputArchive supernet_archive, weight_archive, alpha_archive;
-    archive.read("supernet", supernet_archive);
-    archive.read("weight_optimizer", weight_archive);
-    archive.read("alpha_optimizer", alpha_archive);
-    supernet.load(supernet_archive);
-    weight_optimizer.load(weight_archive);
-    alpha_optimizer.load(alpha_archive);
-  } catch (const DartsCheckpointError&) {
-    throw;
-  } catch (const c10::Error& error) {
-    throw DartsCheckpointError(fmt::format("supernet checkpoint {}: unreadable ({})", path.string(),
-                                           error.what_without_backtrace()));
-  } catch (const json::exception& error) {
-    throw DartsCheckpointError(
-        fmt::format("supernet checkpoint {}: corrupt state ({})", path.string(), error.what()));
-  } catch (const Error& error) {
-    throw DartsCheckpointError(
-        fmt::format("supernet checkpoint {}: corrupt state ({})", path.string(), error.what()));
-  }
-  if (static_cast<int>(history.size()) > epochs)
-    throw DartsCheckpointError(
-        fmt::format("supernet checkpoint {}: holds {} epochs of a {}-epoch search", path.string(),
-                    history.size(), epochs));
+  load_checkpoint_archive(path, kCheckpointFormat, fingerprint, epochs,
+                          [&](torch::serialize::InputArchive& archive, const json& state) {
+                            for (const auto& value : state.at("history"))
+                              history.push_back(report_from_json(value, epochs));
+                            torch::serialize::InputArchive supernet_archive, weight_archive,
+                                alpha_archive;
+                            archive.read("supernet", supernet_archive);
+                            archive.read("weight_optimizer", weight_archive);
+                            archive.read("alpha_optimizer", alpha_archive);
+                            supernet.load(supernet_archive);
+                            weight_optimizer.load(weight_archive);
+                            alpha_optimizer.load(alpha_archive);
+                          });
   return history;
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace pinas::train::supernet {
@@ -31,6 +32,42 @@ void save_archive_atomically(torch::serialize::OutputArchive& archive,
   } catch (const std::filesystem::filesystem_error& error) {
     throw SupernetCheckpointError(
         fmt::format("supernet checkpoint {}: cannot write ({})", path.string(), error.what()));
+  }
+}
+
+void load_checkpoint_archive(
+    const std::filesystem::path& path, int format, const nlohmann::json& fingerprint, int epochs,
+    const std::function<void(torch::serialize::InputArchive&, const nlohmann::json&)>& restore) {
+  const std::string name = path.string();
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(name);
+    torch::Tensor state_bytes;
+    archive.read("state", state_bytes);
+    const auto state = nlohmann::json::parse(tensor_to_bytes(state_bytes));
+    if (state.at("format").get<int>() != format)
+      throw SupernetCheckpointError(fmt::format("supernet checkpoint {}: unknown format {}", name,
+                                                state.at("format").dump()));
+    if (state.at("settings") != fingerprint)
+      throw SupernetCheckpointError(fmt::format(
+          "supernet checkpoint {}: written by a search with other settings ({}; now {})", name,
+          state.at("settings").dump(), fingerprint.dump()));
+    const auto recorded = state.at("history").size();
+    if (recorded > static_cast<size_t>(std::max(epochs, 0)))
+      throw SupernetCheckpointError(fmt::format(
+          "supernet checkpoint {}: holds {} epochs of a {}-epoch search", name, recorded, epochs));
+    restore(archive, state);
+  } catch (const SupernetCheckpointError&) {
+    throw;
+  } catch (const c10::Error& error) {
+    throw SupernetCheckpointError(fmt::format("supernet checkpoint {}: unreadable ({})", name,
+                                              error.what_without_backtrace()));
+  } catch (const nlohmann::json::exception& error) {
+    throw SupernetCheckpointError(
+        fmt::format("supernet checkpoint {}: corrupt state ({})", name, error.what()));
+  } catch (const Error& error) {
+    throw SupernetCheckpointError(
+        fmt::format("supernet checkpoint {}: corrupt state ({})", name, error.what()));
   }
 }
 

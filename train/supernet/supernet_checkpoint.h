@@ -3,6 +3,8 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "proto/error.h"
@@ -29,5 +31,15 @@ std::string tensor_to_bytes(const torch::Tensor& tensor);
 // one writer per path.
 void save_archive_atomically(torch::serialize::OutputArchive& archive,
                              const std::filesystem::path& path);
+
+// Opens the checkpoint at `path` and checks its JSON "state": format equal to
+// `format`, "settings" equal to `fingerprint`, at most `epochs` entries in
+// "history". Then `restore(archive, state)` reads the modules, optimizers and
+// history. Every LibTorch, JSON or pinas error on the way, `restore`'s
+// included, becomes a SupernetCheckpointError naming the file.
+// Thread-safety: as `restore`'s.
+void load_checkpoint_archive(
+    const std::filesystem::path& path, int format, const nlohmann::json& fingerprint, int epochs,
+    const std::function<void(torch::serialize::InputArchive&, const nlohmann::json&)>& restore);
 
 }  // namespace pinas::train::supernet
