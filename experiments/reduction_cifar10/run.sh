@@ -8,6 +8,7 @@
 #
 # Usage: run.sh [--device cpu|cuda] [--resume]   (every step resumes; rerun after a kill)
 #   PINAS=build/nas/pinas  OUT=experiments/runs/reduction_cifar10  DATA=/tmp/pinas-cifar10
+#   THREADS=N  intra-op threads (default: every core; 1 on a machine shared with other jobs)
 #
 # CPU schedule (2 cores, a few hours in all): teacher 30 epochs on all 50,000
 # images (SGD 0.1 cosine); SNL mask phase <= 4 epochs on 10,000 stratified
@@ -34,6 +35,8 @@ log=$out/run.log
 say() { echo "[$(date -u +%FT%TZ)] $*" | tee -a "$log"; }
 [[ -d $data/cifar10-jpeg-q75 ]] || "$root/scripts/fetch-cifar10-jpeg" "$data"
 spec=folder:$data/cifar10-jpeg-q75
+threads=()
+[[ -n ${THREADS:-} ]] && threads=(--threads "$THREADS")
 
 teacher_epochs=30 subset=(--subset 10000) snl=(--snl-lambda 1e-4 --snl-patience 2 --snl-alpha-lr 1e-2 --snl-check-every 10 --epochs 4 --finetune-epochs 3)
 autorep=(--autorep-gate-lr 1e-2 --epochs 6)
@@ -42,13 +45,13 @@ if [[ $device != cpu ]]; then teacher_epochs=160 subset=() snl=() autorep=(); fi
 if [[ ! -f $out/teacher.pb ]]; then
   say "training resnet20-cifar ($teacher_epochs epochs, $device)"
   "$pinas" train resnet20-cifar --data "$spec" --epochs "$teacher_epochs" --batch 128 --lr 0.1 --seed 1 \
-    --out "$out/teacher" --resume --json > "$out/teacher.json"
+    --out "$out/teacher" --resume "${threads[@]}" --json > "$out/teacher.json"
   "$pinas" export "$out/teacher" --out "$out/teacher.pb"
 fi
 for method in snl autorep; do
   if [[ $method == snl ]]; then schedule=("${snl[@]}"); else schedule=("${autorep[@]}"); fi
   say "reduce $method to 12900,50000"
   "$pinas" reduce "$out/teacher.pb" --method "$method" --budget 12900,50000 --data "$spec" "${subset[@]}" \
-    "${schedule[@]}" --device "$device" --out "$out/$method" --resume --json > "$out/$method.json" 2>> "$log"
+    "${schedule[@]}" "${threads[@]}" --device "$device" --out "$out/$method" --resume --json > "$out/$method.json" 2>> "$log"
 done
 /usr/bin/python3 "$root/experiments/reduction_fashion_mnist/table.py" "$out" | sed 's/Fashion-MNIST/CIFAR-10 (JPEG q75), ResNet-20/' | tee "$out/RESULTS.md"
