@@ -1,5 +1,6 @@
 #include "cost_models/pi_cost_model.h"
 
+#include <cmath>
 #include <fstream>
 
 #include "cost_models/protocol_traffic.h"
@@ -17,9 +18,11 @@ void require_non_negative(const google::protobuf::Message& message) {
     const auto* field = descriptor->field(i);
     if (field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_DOUBLE) continue;
     const double value = reflection->GetDouble(message, field);
-    if (!(value >= 0)) {
-      throw Error("cost calibration: field '" + field->full_name() + "' must be >= 0, got " +
-                  std::to_string(value));
+    // Infinity passes >= 0 but turns costs into inf or NaN (inf x 0); a
+    // text file holding a number beyond double's range parses to it.
+    if (!(value >= 0) || !std::isfinite(value)) {
+      throw Error("cost calibration: field '" + field->full_name() +
+                  "' must be finite and >= 0, got " + std::to_string(value));
     }
   }
 }

@@ -12,7 +12,9 @@ runs=${RUNS:-10000000}
 seconds=${SECONDS_PER_HARNESS:-0}
 build=${PINAS_FUZZ_BUILD_DIR:-build-fuzz}
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(fuzz_bristol_reader fuzz_channel_framing fuzz_model_file fuzz_idx_reader)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(fuzz_bristol_reader fuzz_channel_framing fuzz_model_file fuzz_idx_reader
+  fuzz_architecture fuzz_genotype fuzz_experiment_config fuzz_calibration fuzz_cifar_reader fuzz_image_decoders
+  fuzz_handshake fuzz_server_session fuzz_client_session)
 lock=()
 [ -e /tmp/pinas-build.lock ] && lock=(flock /tmp/pinas-build.lock)
 "${lock[@]}" cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
@@ -25,9 +27,13 @@ for harness in "${harnesses[@]}"; do
   mkdir -p "$work" "$findings"
   limit=(-runs="$runs")
   [ "$seconds" -gt 0 ] && limit=(-max_total_time="$seconds")
+  # Session transcripts (the peer's bytes of a whole session) are longer than
+  # any file seed; tests/fuzz/CMakeLists.txt states the same lengths.
+  max_len=65536
+  case $harness in fuzz_server_session | fuzz_client_session) max_len=1048576 ;; esac
   start=$(date +%s)
   status=0
-  "$build/tests/fuzz/$harness" "${limit[@]}" -max_len=65536 -malloc_limit_mb=512 -rss_limit_mb=2048 \
+  "$build/tests/fuzz/$harness" "${limit[@]}" -max_len="$max_len" -malloc_limit_mb=512 -rss_limit_mb=2048 \
     -timeout=10 -print_final_stats=1 -artifact_prefix="$findings/" "$work" "tests/fuzz/corpus/$harness" \
     > "$work.log" 2>&1 || status=$?
   elapsed=$(( $(date +%s) - start ))

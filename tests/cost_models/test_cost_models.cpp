@@ -1,12 +1,15 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <random>
 
 #include "cost_models/calibration_fit.h"
 #include "cost_models/pi_cost_model.h"
 #include "cost_models/relu_count_cost_model.h"
+#include "search_spaces/architecture_io.h"
 #include "search_spaces/cost_report.h"
 #include "search_spaces/presets.h"
 #include "search_spaces/search_space.h"
@@ -176,6 +179,29 @@ TEST(PiCostModel, RefusesANegativeUnitCostNamingTheField) {
   }
 }
 
+// Found by fuzz_calibration: a calibration file with an out-of-range number
+// ("4.7e12081860452106") parses to infinity, which passed the >= 0 check and
+// made predicted costs infinite or NaN (inf x 0 features).
+TEST(PiCostModel, RefusesAnInfiniteUnitCostFromATextFileNamingTheField) {
+  pb::PiCalibration parsed;
+  spaces::parse_text_message("unit_costs { relu_online_seconds: 4.7e12081860452106 }",
+                             "fuzz finding", parsed);
+  ASSERT_TRUE(std::isinf(parsed.unit_costs().relu_online_seconds()));
+  pb::PiCalibration calibration = unit_calibration();
+  calibration.mutable_unit_costs()->set_relu_online_seconds(
+      parsed.unit_costs().relu_online_seconds());
+  try {
+    PiCostModel model(calibration);
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("relu_online_seconds"), std::string::npos)
+        << error.what();
+  }
+  calibration = unit_calibration();
+  calibration.mutable_network()->set_round_trip_seconds(std::numeric_limits<double>::infinity());
+  EXPECT_THROW(PiCostModel{calibration}, Error);
+}
+
 TEST(PiCostModel, CalibrationRoundTripsThroughATextFile) {
   const auto path = std::filesystem::temp_directory_path() / "pinas_calibration_test.txt";
   save_calibration(unit_calibration(), path);
@@ -259,15 +285,16 @@ namespace {
 TEST(HeWork, ProductsEqualTheConnectedBlockPairs) {
   const he::PackingCosts costs{1000, [](std::uint64_t c) { return 500 + c; }};
   const std::vector<he::ConvShape> shapes = {
-      {16, 32, 32, 32, 32, 32, 3, 1, 1, 1, 1},  {64, 16, 16, 64, 16, 16, 3, 1, 1, 1, 64},
-      {48, 8, 8, 96, 8, 8, 1, 1, 0, 1, 4},      {3, 32, 32, 16, 16, 16, 3, 2, 1, 1, 1},
-      {512, 1, 1, 10, 1, 1, 1, 1, 0, 1, 1},     {24, 16, 16, 24, 16, 16, 5, 1, 4, 2, 24}};
+      {16, 32, 32, 32, 32, 32, 3, 1, 1, 1, 1}, {64, 16, 16, 64, 16, 16, 3, 1, 1, 1, 64},
+      {48, 8, 8, 96, 8, 8, 1, 1, 0, 1, 4},     {3, 32, 32, 16, 16, 16, 3, 2, 1, 1, 1},
+      {512, 1, 1, 10, 1, 1, 1, 1, 0, 1, 1},    {24, 16, 16, 24, 16, 16, 5, 1, 4, 2, 24}};
   for (const auto& shape : shapes) {
     const auto choice = he::ConvPacking::choose(shape, 8192, costs);
     const he::ConvPacking packing(shape, 8192, choice);
     std::uint64_t connected = 0;
     for (std::size_t j = 0; j < packing.output_blocks(); ++j) {
-      for (std::size_t b = 0; b < packing.input_blocks(); ++b) connected += packing.connected(j, b) ? 1 : 0;
+      for (std::size_t b = 0; b < packing.input_blocks(); ++b)
+        connected += packing.connected(j, b) ? 1 : 0;
     }
     EXPECT_EQ(choice.products(shape), connected) << shape.in_channels << "->" << shape.out_channels;
     EXPECT_EQ(static_cast<std::size_t>(choice.input_blocks), packing.input_blocks());
