@@ -7,8 +7,16 @@
 #include "crypto/pi/fixed_point_network.h"
 #include "search_spaces/architecture.h"
 #include "search_spaces/cost_report.h"
+#include "search_spaces/fixed_point_rules.h"
 
 namespace pinas::pi {
+
+// The scale rules shared with the cost model (search_spaces/fixed_point_rules.h),
+// for `config`. Used by every part of the compiler (network_compiler*.cpp).
+inline spaces::FixedPointRules rules_of(const FixedPointConfig& config) {
+  return {static_cast<int>(config.fractional_bits),
+          static_cast<int>(config.effective_scale_limit()), config.relu_mode == ReluMode::kCirca};
+}
 
 // Lowers a pb::Model to a FixedPointNetwork (see FixedPointNetwork::compile).
 // Single use; not thread-safe.
