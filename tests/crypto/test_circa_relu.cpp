@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <future>
 #include <random>
 
 #include "crypto/circuits/share_circuits.h"
@@ -12,8 +11,7 @@
 #include "crypto/gc/circa_relu_garbler.h"
 #include "crypto/gc/evaluator_party.h"
 #include "crypto/gc/garbler_party.h"
-#include "crypto/net/tcp_channel.h"
-#include "crypto/net/tcp_listener.h"
+#include "crypto/net/two_party_loopback.h"
 
 namespace pinas::crypto {
 namespace {
@@ -29,20 +27,20 @@ std::vector<std::uint64_t> run_circa(std::uint32_t bits, std::uint32_t dropped,
     a[i] = random() & mask;
     b[i] = (x[i] - a[i]) & mask;
   }
-  TcpListener listener(0);
-  auto garbler_side = std::async(std::launch::async, [&] {
-    auto channel = listener.accept(std::chrono::milliseconds(10000));
-    GarblerParty party(*channel);
-    CircaReluGarbler garbler(party, bits, dropped);
-    garbler.offline(x.size());
-    return garbler.online(a);
-  });
-  auto channel = TcpChannel::connect("127.0.0.1", listener.port());
-  EvaluatorParty party(*channel);
-  CircaReluEvaluator evaluator(party, bits, dropped);
-  evaluator.offline(b);
-  std::vector<std::uint64_t> evaluator_out = evaluator.online();
-  std::vector<std::uint64_t> garbler_out = garbler_side.get();
+  std::vector<std::uint64_t> garbler_out, evaluator_out;
+  run_two_parties_over_loopback(
+      [&](Channel& channel) {
+        GarblerParty party(channel);
+        CircaReluGarbler garbler(party, bits, dropped);
+        garbler.offline(x.size());
+        garbler_out = garbler.online(a);
+      },
+      [&](Channel& channel) {
+        EvaluatorParty party(channel);
+        CircaReluEvaluator evaluator(party, bits, dropped);
+        evaluator.offline(b);
+        evaluator_out = evaluator.online();
+      });
   std::vector<std::uint64_t> result(x.size());
   for (std::size_t i = 0; i < x.size(); ++i) result[i] = (garbler_out[i] + evaluator_out[i]) & mask;
   return result;

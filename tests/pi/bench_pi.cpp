@@ -6,10 +6,8 @@
 
 #include <cstdlib>
 #include <random>
-#include <thread>
 
-#include "crypto/net/tcp_channel.h"
-#include "crypto/net/tcp_listener.h"
+#include "crypto/net/two_party_loopback.h"
 #include "crypto/pi/client_session.h"
 #include "crypto/pi/random_model.h"
 #include "crypto/pi/server_session.h"
@@ -37,22 +35,23 @@ void BM_PrivateInference(benchmark::State& state) {
     config.circa_dropped_bits = environment("PINAS_PI_CIRCA", 12);
   }
   auto network = pi::FixedPointNetwork::compile(model, config);
-  const std::string description = spaces::encode_model(pi::FixedPointNetwork::public_description(model));
+  const std::string description =
+      spaces::encode_model(pi::FixedPointNetwork::public_description(model));
   std::vector<float> pixels(static_cast<std::size_t>(network.input_info().shape.elements()));
   std::mt19937_64 random(1);
   for (auto& pixel : pixels) pixel = static_cast<float>(random() % 256) / 255.0f;
   for (auto _ : state) {
-    crypto::TcpListener listener(0);
     pi::SessionReport server_report;
-    std::thread server([&] {
-      auto channel = listener.accept(std::chrono::milliseconds(30000));
-      pi::ServerSession session(network, description, *channel);
-      server_report = session.run();
-    });
-    auto channel = crypto::TcpChannel::connect("127.0.0.1", listener.port());
-    pi::ClientSession session(*channel);
-    auto result = session.run(pixels);
-    server.join();
+    pi::InferenceResult result;
+    crypto::run_two_parties_over_loopback(
+        [&](crypto::Channel& channel) {
+          pi::ServerSession session(network, description, channel);
+          server_report = session.run();
+        },
+        [&](crypto::Channel& channel) {
+          pi::ClientSession session(channel);
+          result = session.run(pixels);
+        });
     const auto& client = result.report;
     state.counters["relus"] = static_cast<double>(network.relu_count());
     state.counters["macs"] = static_cast<double>(network.linear_macs());
@@ -90,6 +89,10 @@ void BM_PrivateInference(benchmark::State& state) {
     }
   }
 }
-BENCHMARK(BM_PrivateInference)->Name("cnet1")->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+BENCHMARK(BM_PrivateInference)
+    ->Name("cnet1")
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime();
 
 }  // namespace

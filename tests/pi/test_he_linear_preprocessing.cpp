@@ -3,13 +3,13 @@
 #include <cstdio>
 #include <random>
 
+#include "crypto/net/two_party_loopback.h"
 #include "crypto/pi/detail/ring.h"
 #include "crypto/pi/detail/tensor_ops.h"
 #include "crypto/pi/he_linear_preprocessing.h"
 #include "crypto/pi/pi_error.h"
 #include "crypto/pi/random_model.h"
 #include "search_spaces/presets.h"
-#include "tests/pi/detail/loopback.h"
 
 namespace pinas::pi {
 namespace {
@@ -75,7 +75,7 @@ TEST_P(HeLinearLayers, SharesSumToTheLinearMapOfTheClientShare) {
     inputs.push_back(x);
   }
   std::uint64_t client_sent = 0;
-  testing::run_two_parties(
+  crypto::run_two_parties_over_loopback(
       [&](crypto::Channel& channel) {
         HeLinearPreprocessing server(true, channel, config, cases);
         server.setup();

@@ -2,11 +2,11 @@
 
 #include <random>
 
+#include "crypto/net/two_party_loopback.h"
 #include "crypto/pi/cot_linear_preprocessing.h"
 #include "crypto/pi/detail/bit_packing.h"
 #include "crypto/pi/detail/ring.h"
 #include "crypto/pi/detail/tensor_ops.h"
-#include "tests/pi/detail/loopback.h"
 
 namespace pinas::pi {
 namespace {
@@ -39,19 +39,22 @@ ConvGeometry conv(spaces::Shape in, std::int64_t out_channels, int kernel, int s
   g.padding = padding;
   g.dilation = dilation;
   g.groups = groups;
-  auto size = [&](std::int64_t n) { return (n + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1; };
+  auto size = [&](std::int64_t n) {
+    return (n + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
+  };
   g.output = {out_channels, size(in.height), size(in.width)};
   return g;
 }
 
 TEST(CotLinearPreprocessing, SharesSumToTheLinearMapOfTheClientShare) {
   std::vector<LayerCase> cases;
-  for (auto side : {std::optional<Decomposition>(Decomposition::kInput),
-                    std::optional<Decomposition>(Decomposition::kWeight), std::optional<Decomposition>()}) {
+  for (auto side :
+       {std::optional<Decomposition>(Decomposition::kInput),
+        std::optional<Decomposition>(Decomposition::kWeight), std::optional<Decomposition>()}) {
     cases.push_back({conv({3, 6, 6}, 4, 3, 1, 1, 1, 1), side});
-    cases.push_back({conv({4, 7, 5}, 6, 3, 2, 2, 2, 2), side});   // grouped, strided, dilated
-    cases.push_back({conv({4, 5, 5}, 4, 3, 1, 1, 1, 4), side});   // depthwise
-    cases.push_back({conv({40, 1, 1}, 10, 1, 1, 0, 1, 1), side}); // linear layer
+    cases.push_back({conv({4, 7, 5}, 6, 3, 2, 2, 2, 2), side});    // grouped, strided, dilated
+    cases.push_back({conv({4, 5, 5}, 4, 3, 1, 1, 1, 4), side});    // depthwise
+    cases.push_back({conv({40, 1, 1}, 10, 1, 1, 0, 1, 1), side});  // linear layer
   }
   for (std::uint32_t ring_bits : {64u, 37u}) {
     FixedPointConfig config;
@@ -59,18 +62,20 @@ TEST(CotLinearPreprocessing, SharesSumToTheLinearMapOfTheClientShare) {
     config.fractional_bits = 10;
     detail::Ring ring(ring_bits);
     std::mt19937_64 random(ring_bits);
-    std::vector<std::vector<std::uint64_t>> weights, inputs, server_out(cases.size()), client_out(cases.size());
+    std::vector<std::vector<std::uint64_t>> weights, inputs, server_out(cases.size()),
+        client_out(cases.size());
     for (const auto& c : cases) {
       std::vector<std::uint64_t> w(static_cast<std::size_t>(c.geometry.weight_count()));
       const std::int64_t limit = std::int64_t{1} << (config.effective_weight_bits() - 1);
-      for (auto& value : w) value = ring.from_signed(static_cast<std::int64_t>(random() % (2 * limit)) - limit);
+      for (auto& value : w)
+        value = ring.from_signed(static_cast<std::int64_t>(random() % (2 * limit)) - limit);
       weights.push_back(w);
       std::vector<std::uint64_t> x(static_cast<std::size_t>(c.geometry.input.elements()));
       for (auto& value : x) value = ring.reduce(random());
       inputs.push_back(x);
     }
     std::vector<LinearLayerCost> server_costs;
-    testing::run_two_parties(
+    crypto::run_two_parties_over_loopback(
         [&](crypto::Channel& channel) {
           CotLinearPreprocessing server(true, channel, config);
           server.setup();
@@ -90,7 +95,8 @@ TEST(CotLinearPreprocessing, SharesSumToTheLinearMapOfTheClientShare) {
           }
         });
     for (std::size_t i = 0; i < cases.size(); ++i) {
-      std::vector<std::uint64_t> expected(static_cast<std::size_t>(cases[i].geometry.output.elements()));
+      std::vector<std::uint64_t> expected(
+          static_cast<std::size_t>(cases[i].geometry.output.elements()));
       detail::convolve(cases[i].geometry, weights[i], inputs[i], expected, ring);
       ASSERT_EQ(server_out[i].size(), expected.size());
       for (std::size_t k = 0; k < expected.size(); ++k) {
@@ -110,7 +116,7 @@ TEST(CotLinearPreprocessing, ElementwiseProducts) {
   std::vector<std::uint64_t> a(100), b(100), server_share, client_share;
   for (auto& v : a) v = ring.reduce(random());
   for (auto& v : b) v = ring.reduce(random());
-  testing::run_two_parties(
+  crypto::run_two_parties_over_loopback(
       [&](crypto::Channel& channel) {
         CotLinearPreprocessing server(true, channel, config);
         server.setup();

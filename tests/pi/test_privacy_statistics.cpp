@@ -11,10 +11,9 @@
 
 #include <array>
 #include <cmath>
-#include <thread>
 
 #include "crypto/net/tcp_channel.h"
-#include "crypto/net/tcp_listener.h"
+#include "crypto/net/two_party_loopback.h"
 #include "crypto/pi/client_session.h"
 #include "crypto/pi/server_session.h"
 #include "search_spaces/model_file.h"
@@ -72,24 +71,21 @@ std::vector<std::uint8_t> masked_input_bytes(const pb::Model& model,
   const std::size_t whole_bytes = network.config().ring_bits / 8;
   std::vector<std::uint8_t> bytes;
   for (int s = 0; s < sessions; ++s) {
-    crypto::TcpListener listener(0);
     SessionReport report;
     std::vector<std::uint8_t> raw;
-    std::thread server([&] {
-      auto accepted = listener.accept(std::chrono::milliseconds(10000));
-      const std::string peer = accepted->peer();
-      const crypto::TcpOptions options = accepted->options();
-      RecordingChannel channel(accepted->release_socket(), peer, options);
-      ServerSession session(network, description, channel);
-      report = session.run();
-      raw = channel.raw;
-    });
-    {
-      auto channel = crypto::TcpChannel::connect("127.0.0.1", listener.port());
-      ClientSession session(*channel);
-      session.run(pixels);
-    }
-    server.join();
+    crypto::run_two_parties_over_loopback(
+        [&](crypto::TcpChannel& accepted) {
+          const std::string peer = accepted.peer();
+          const crypto::TcpOptions options = accepted.options();
+          RecordingChannel channel(accepted.release_socket(), peer, options);
+          ServerSession session(network, description, channel);
+          report = session.run();
+          raw = channel.raw;
+        },
+        [&](crypto::Channel& channel) {
+          ClientSession session(channel);
+          session.run(pixels);
+        });
     // The online phase opens with the client's masked input: input-size
     // ring elements as little-endian uint64 words.
     const auto payload = payload_of(raw);

@@ -4,12 +4,12 @@
 // of the two inputs). Both parties over real loopback TCP.
 #include <gtest/gtest.h>
 
+#include "crypto/net/two_party_loopback.h"
 #include "crypto/pi/client_session.h"
 #include "crypto/pi/fixed_point_evaluator.h"
 #include "crypto/pi/pi_error.h"
 #include "crypto/pi/server_session.h"
 #include "search_spaces/model_file.h"
-#include "tests/pi/detail/loopback.h"
 #include "tests/pi/detail/random_model.h"
 
 namespace pinas::pi {
@@ -18,7 +18,6 @@ namespace {
 using testing::mixed_architecture;
 using testing::random_model;
 using testing::random_pixels;
-using testing::run_two_parties;
 
 TEST(SessionOneShot, SecondOnlineAndSecondRunAreRefusedBeforeSendingAnything) {
   const FixedPointConfig config;
@@ -30,7 +29,7 @@ TEST(SessionOneShot, SecondOnlineAndSecondRunAreRefusedBeforeSendingAnything) {
   std::vector<std::uint64_t> logits;
   bool server_refused = false, client_refused_online = false, client_refused_offline = false,
        client_refused_connect = false;
-  run_two_parties(
+  crypto::run_two_parties_over_loopback(
       [&](crypto::Channel& channel) {
         ServerSession session(network, description, channel);
         session.run();
