@@ -14,6 +14,7 @@
 #include "nas/evaluation/synthetic_evaluator.h"
 #include "nas/strategies/darts_options.h"
 #ifdef PINAS_NAS_TRAINING
+#include "nas/cluster/mpi_data_parallel_group.h"
 #include "nas/evaluation/training_evaluator.h"
 #include "nas/strategies/weight_sharing_phase.h"
 #endif
@@ -96,14 +97,20 @@ void print_trial(std::ostream& log, const TrialRecord& trial, int last_rung,
   log.flush();
 }
 
+// Under MPI with more than one rank (`session`), the weight-sharing
+// supernet trains data-parallel over every rank before the trials.
 void search_as_controller(const Experiment& experiment, Executor& executor, std::ostream& log,
-                          bool progress_bar) {
+                          bool progress_bar, const MpiSession* session = nullptr) {
   std::unique_ptr<CandidateSpace> space;
   std::unique_ptr<Strategy> strategy;
   if (is_weight_sharing(experiment.config.strategy().kind())) {
     // The supernet is trained first; its derived networks become the trials.
 #ifdef PINAS_NAS_TRAINING
-    auto derived = run_weight_sharing_phase(experiment.config, experiment.folder, log);
+    std::shared_ptr<train::supernet::DataParallelGroup> group;
+    if (session != nullptr && session->size() > 1)
+      group = std::make_shared<MpiDataParallelGroup>(*session);
+    auto derived =
+        run_weight_sharing_phase(experiment.config, experiment.folder, log, std::move(group));
     space = std::move(derived.space);
     strategy = std::move(derived.strategy);
 #else
@@ -190,7 +197,7 @@ void run_mpi_rank(MpiSession& session, const SearchRequest& request, std::ostrea
                        experiment.folder.string(), session.size() - 1);
     MpiExecutor executor(session);
     try {
-      search_as_controller(experiment, executor, log, request.progress_bar);
+      search_as_controller(experiment, executor, log, request.progress_bar, &session);
     } catch (const std::exception& error) {
       // Workers may be mid-job and never hear from rank 0 again: the CLI
       // prints this and ends the job.
@@ -206,6 +213,12 @@ void run_mpi_rank(MpiSession& session, const SearchRequest& request, std::ostrea
     auto value = nlohmann::json::parse(message);
     auto config =
         parse_experiment_config(value.at("config").get<std::string>(), "config from rank 0");
+#ifdef PINAS_NAS_TRAINING
+    // The weight-sharing supernet first, data-parallel with every rank.
+    if (is_weight_sharing(config.strategy().kind()))
+      run_weight_sharing_worker(config, value.at("folder").get<std::string>(),
+                                std::make_shared<MpiDataParallelGroup>(session));
+#endif
     auto space = make_candidate_space(config);
     // One candidate per worker rank; on a GPU node the trainer picks the device.
     auto evaluator = make_evaluator(config, *space, 1, config.training().threads_per_trial());

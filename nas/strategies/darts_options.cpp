@@ -29,6 +29,11 @@ void check_positions(const google::protobuf::RepeatedField<int>& positions, int 
   }
 }
 
+[[noreturn]] void refuse_location(const std::string& origin, const std::string& field,
+                                  const std::string& why) {
+  throw ConfigError(fmt::format("{}: field strategy.darts.locations.{}: {}", origin, field, why));
+}
+
 }  // namespace
 
 bool is_weight_sharing(pb::StrategyKind kind) {
@@ -142,6 +147,55 @@ void complete_darts_options(pb::ExperimentConfig& config, const std::string& ori
   check_positions(darts.final_reduction_positions(), smallest, origin, "final_reduction_positions");
   if (darts.final_channels() < 0 || darts.final_channels() > 65536)
     refuse(origin, "final_channels", "must be in 0..65536 (0 = the widest that fits the budget)");
+  if (darts.locations().enabled()) {
+    if (!darts.final_reduction_positions().empty())
+      refuse(
+          origin, "final_reduction_positions",
+          "is chosen by the location search (locations { enabled: true }): set one or the other");
+    if (smallest < 2)
+      refuse(origin, "final_cells", "the location search needs networks of at least 2 cells");
+    complete_location_options(*darts.mutable_locations(), origin);
+  }
+}
+
+void complete_location_options(pb::SphynxLocationOptions& options, const std::string& origin) {
+  if (options.epochs() == 0) options.set_epochs(50);
+  if (options.batch_size() == 0) options.set_batch_size(96);
+  if (options.initial_temperature() == 0) options.set_initial_temperature(10);
+  if (options.final_temperature() == 0) options.set_final_temperature(0.1);
+  if (options.candidates_per_step() == 0) options.set_candidates_per_step(3);
+  if (options.beta_learning_rate() == 0) options.set_beta_learning_rate(3e-4);
+  if (options.beta_beta1() == 0) options.set_beta_beta1(0.9);
+  if (options.beta_beta2() == 0) options.set_beta_beta2(0.999);
+  if (options.learning_rate() == 0) options.set_learning_rate(0.025);
+  if (options.momentum() == 0) options.set_momentum(0.9);
+  if (options.weight_decay() == 0) options.set_weight_decay(3e-4);
+  if (options.gradient_clip() == 0) options.set_gradient_clip(5);
+
+  if (options.epochs() < 1 || options.epochs() > 10000)
+    refuse_location(origin, "epochs", "must be in 1..10000");
+  if (options.batch_size() < 2 || options.batch_size() > 65536)
+    refuse_location(origin, "batch_size", "must be in 2..65536");
+  if (options.candidates_per_step() < 1 || options.candidates_per_step() > 1000)
+    refuse_location(origin, "candidates_per_step", "must be in 1..1000");
+  auto positive = [&](double value, const char* field) {
+    if (!(value > 0) || !std::isfinite(value))
+      refuse_location(origin, field, "must be a positive number");
+  };
+  positive(options.initial_temperature(), "initial_temperature");
+  positive(options.final_temperature(), "final_temperature");
+  positive(options.beta_learning_rate(), "beta_learning_rate");
+  positive(options.learning_rate(), "learning_rate");
+  positive(options.weight_decay(), "weight_decay");
+  positive(options.gradient_clip(), "gradient_clip");
+  for (auto [value, field] :
+       {std::pair{options.beta_beta1(), "beta_beta1"},
+        std::pair{options.beta_beta2(), "beta_beta2"}, std::pair{options.momentum(), "momentum"}})
+    if (!(value > 0 && value < 1)) refuse_location(origin, field, "must be in (0, 1)");
+  if (options.channels() < 0 || options.channels() > 4096)
+    refuse_location(origin, "channels", "must be in 0..4096 (0 = the derived network's width)");
+  if (options.last_position() < 0 || options.last_position() > 63)
+    refuse_location(origin, "last_position", "must be in 0..63 (0 = 2L/3)");
 }
 
 }  // namespace pinas::nas

@@ -22,6 +22,11 @@ int derived_network_count(const pb::StrategyConfig& strategy);
 // Idempotent. Thread-safe.
 void complete_darts_options(pb::ExperimentConfig& config, const std::string& origin);
 
+// Fills every unset field of `options` (strategy.darts.locations) with Sphynx's value and checks
+// the ranges. Throws ConfigError naming `origin` and the field (strategy.darts.locations.<field>).
+// Idempotent. Thread-safe.
+void complete_location_options(pb::SphynxLocationOptions& options, const std::string& origin);
+
 // The reduction cells of the final L-cell network when none are configured:
 // Sphynx's published choices ([0, 1] for L = 5 and 6, [1, 3] for 8, [0, 5]
 // for 10), else L/3 and 2L/3 (DARTS), deduplicated. Requires cells >= 1.

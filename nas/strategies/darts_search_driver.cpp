@@ -12,6 +12,7 @@
 #include "nas/store/trial_store.h"
 #include "nas/strategies/darts_options.h"
 #include "nas/strategies/derived_candidates.h"
+#include "nas/strategies/sphynx_locations.h"
 #include "search_spaces/sphynx_space.h"
 #include "train/supernet/darts_search.h"
 #include "train/training_data.h"
@@ -95,8 +96,19 @@ pb::Genotype fit_final_network(const pb::SphynxGenotype& derived_cells, int cell
   return genotype;
 }
 
+void run_darts_supernet_worker(const pb::ExperimentConfig& config,
+                               const std::filesystem::path& folder,
+                               std::shared_ptr<train::supernet::DataParallelGroup> group) {
+  // Rank 0 makes the same check before training: both skip, or both train.
+  if (recorded_supernet_result(folder, kCellsMetaKey)) return;
+  auto settings = search_settings(config, folder);
+  settings.group = std::move(group);
+  train::supernet::run_darts_search(settings);
+}
+
 DerivedSearch run_darts_phase(const pb::ExperimentConfig& config,
-                              const std::filesystem::path& folder, std::ostream& log) {
+                              const std::filesystem::path& folder, std::ostream& log,
+                              std::shared_ptr<train::supernet::DataParallelGroup> group) {
   const auto& darts = config.strategy().darts();
   const auto target = weight_sharing_target(config);
   const spaces::Shape input = target.input;
@@ -128,7 +140,12 @@ DerivedSearch run_darts_phase(const pb::ExperimentConfig& config,
     log << fmt::format("darts: the supernet search finished earlier; derived cells {}\n",
                        describe_fitted(best).second);
   } else {
-    const auto settings = search_settings(config, folder);
+    auto settings = search_settings(config, folder);
+    settings.group = std::move(group);
+    if (settings.group)
+      log << fmt::format(
+          "darts: data parallel over {} MPI ranks, each a shard of every batch of {}\n",
+          settings.group->size(), settings.batch_size);
     log << fmt::format(
         "darts: supernet of {} cells, width {}, reductions at {}, {} epochs of batch {} ({}), "
         "checkpoint {}\n",
@@ -156,7 +173,17 @@ DerivedSearch run_darts_phase(const pb::ExperimentConfig& config,
 
   std::vector<pb::Genotype> genotypes;
   for (int cells : darts.final_cells()) {
-    genotypes.push_back(fit_final_network(best, cells, darts, input, num_classes, max_relus));
+    pb::DartsOptions fitting = darts;
+    if (darts.locations().enabled()) {
+      // The candidates default to the width of the network to be retrained.
+      const auto width =
+          fit_final_network(best, cells, darts, input, num_classes, max_relus).sphynx().channels();
+      const auto [first, second] = run_location_stage(config, folder, best, cells, width, log);
+      fitting.clear_final_reduction_positions();
+      fitting.add_final_reduction_positions(first);
+      fitting.add_final_reduction_positions(second);
+    }
+    genotypes.push_back(fit_final_network(best, cells, fitting, input, num_classes, max_relus));
     log << fmt::format("darts: derived network {} ({} ReLUs)\n", space.describe(genotypes.back()),
                        space.count(genotypes.back(), input, num_classes).relus);
   }

@@ -28,11 +28,22 @@ pb::Genotype fit_final_network(const pb::SphynxGenotype& derived_cells, int cell
 // per supernet epoch to `log` (train and validation accuracy, the ReLUs of
 // the budget-fitted network, the derived genotype), records the cells of the
 // best validation epoch in the store (meta "darts_cells"; a resumed search
-// that finds them skips the supernet), and returns one candidate per
-// strategy.darts.final_cells entry. Throws ConfigError, StoreError,
+// that finds them skips the supernet), with darts.locations.enabled runs
+// the reduction-location search per final network
+// (nas/strategies/sphynx_locations.h) whose pair becomes its reductions, and
+// returns one candidate per strategy.darts.final_cells entry. Throws ConfigError, StoreError,
 // data::DatasetError, pinas::Error (see train::supernet::run_darts_search).
 // Not thread-safe.
+// With `group` the supernet trains data-parallel (rank 0's part; see
+// run_weight_sharing_phase).
 DerivedSearch run_darts_phase(const pb::ExperimentConfig& config,
-                              const std::filesystem::path& folder, std::ostream& log);
+                              const std::filesystem::path& folder, std::ostream& log,
+                              std::shared_ptr<train::supernet::DataParallelGroup> group = nullptr);
+
+// A worker rank's part of the data-parallel supernet (see
+// run_weight_sharing_worker).
+void run_darts_supernet_worker(const pb::ExperimentConfig& config,
+                               const std::filesystem::path& folder,
+                               std::shared_ptr<train::supernet::DataParallelGroup> group);
 
 }  // namespace pinas::nas

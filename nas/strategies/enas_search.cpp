@@ -150,6 +150,10 @@ void check_settings(const EnasSearchSettings& settings) {
   if (settings.epochs < 1) refuse("epochs must be at least 1");
   if (settings.batch_size < 2 || settings.reward_batch_size < 2)
     refuse("batch sizes must be at least 2 (batch norm)");
+  if (settings.group && (settings.batch_size < settings.group->size() ||
+                         settings.reward_batch_size < settings.group->size()))
+    refuse(fmt::format("batch sizes must be at least the {} data-parallel ranks",
+                       settings.group->size()));
   if (!(settings.learning_rate > 0) || settings.final_learning_rate < 0 ||
       settings.final_learning_rate > settings.learning_rate)
     refuse(
@@ -194,18 +198,46 @@ class RewardBatches {
   uint64_t stream_ = 0;
 };
 
-double batch_accuracy(train::supernet::EnasSupernetImpl& supernet, const train::data::Batch& batch,
-                      const pb::CryptoNasGenotype& architecture) {
+using train::supernet::DataParallelGroup;
+
+torch::Tensor shard(DataParallelGroup* group, const torch::Tensor& batch) {
+  return group != nullptr ? train::supernet::shard_of(*group, batch) : batch;
+}
+
+// Correct predictions over the whole batch (data parallel: this rank's
+// shard, the counts summed over the ranks).
+std::pair<int64_t, int64_t> batch_correct(train::supernet::EnasSupernetImpl& supernet,
+                                          const torch::Tensor& images, const torch::Tensor& labels,
+                                          const pb::CryptoNasGenotype& architecture,
+                                          DataParallelGroup* group) {
   torch::NoGradGuard no_grad;
-  const auto correct =
-      supernet.forward(batch.images, architecture).argmax(1).eq(batch.labels).sum().item<int64_t>();
-  return static_cast<double>(correct) / static_cast<double>(batch.labels.size(0));
+  const auto shard_labels = shard(group, labels);
+  int64_t correct = supernet.forward(shard(group, images), architecture)
+                        .argmax(1)
+                        .eq(shard_labels)
+                        .sum()
+                        .item<int64_t>();
+  int64_t total = shard_labels.size(0);
+  if (group != nullptr) {
+    const auto sums = train::supernet::sum_values(
+        *group, {static_cast<double>(correct), static_cast<double>(total)});
+    correct = static_cast<int64_t>(sums[0]);
+    total = static_cast<int64_t>(sums[1]);
+  }
+  return {correct, total};
+}
+
+double batch_accuracy(train::supernet::EnasSupernetImpl& supernet, const train::data::Batch& batch,
+                      const pb::CryptoNasGenotype& architecture, DataParallelGroup* group) {
+  const auto [correct, total] =
+      batch_correct(supernet, batch.images, batch.labels, architecture, group);
+  return static_cast<double>(correct) / static_cast<double>(total);
 }
 
 double part_accuracy(train::supernet::EnasSupernetImpl& supernet,
                      std::shared_ptr<const train::data::ImageDataset> part,
                      const train::data::Normalization& normalization,
-                     const pb::CryptoNasGenotype& architecture) {
+                     const pb::CryptoNasGenotype& architecture, DataParallelGroup* group) {
   train::data::BatchLoaderOptions options;
   options.batch_size = 256;
   options.shuffle = false;
@@ -216,12 +248,10 @@ double part_accuracy(train::supernet::EnasSupernetImpl& supernet,
   int64_t correct = 0, total = 0;
   loader.start_epoch(0);
   while (auto batch = loader.next()) {
-    correct += supernet.forward(batch->images, architecture)
-                   .argmax(1)
-                   .eq(batch->labels)
-                   .sum()
-                   .item<int64_t>();
-    total += batch->labels.size(0);
+    const auto [batch_correct_count, batch_total] =
+        batch_correct(supernet, batch->images, batch->labels, architecture, group);
+    correct += batch_correct_count;
+    total += batch_total;
   }
   return total > 0 ? static_cast<double>(correct) / static_cast<double>(total) : 0.0;
 }
@@ -294,6 +324,10 @@ EnasSearchResult run_enas_search(const EnasSearchSettings& settings,
   RewardBatches rewards(data->validation, settings.reward_batch_size, settings.seed * 2 + 2,
                         data->normalization);
 
+  DataParallelGroup* group = settings.group.get();
+  // Batch norms use the global batch's statistics (detail/synchronized_batch_norm.h).
+  train::supernet::DataParallelScope data_parallel(group);
+  const bool writes_checkpoint = !settings.checkpoint.empty() && (!group || group->rank() == 0);
   supernet->train();
   for (int epoch = static_cast<int>(result.history.size()); epoch < settings.epochs; ++epoch) {
     const auto start = Clock::now();
@@ -311,17 +345,34 @@ EnasSearchResult run_enas_search(const EnasSearchSettings& settings,
       // (neither momentum nor weight decay), so a step depends on the
       // checkpointed state alone, not on which branches this process used.
       supernet->zero_grad(/*set_to_none=*/true);
-      const auto logits = supernet->forward(batch->images, architecture);
-      const auto loss = torch::nn::functional::cross_entropy(logits, batch->labels);
-      const double loss_value = loss.item<double>();
+      const auto labels = shard(group, batch->labels);
+      const auto logits = supernet->forward(shard(group, batch->images), architecture);
+      // Data parallel: each rank's share of the global batch's mean loss.
+      const auto loss =
+          group == nullptr
+              ? torch::nn::functional::cross_entropy(logits, labels)
+              : torch::nn::functional::cross_entropy(
+                    logits, labels,
+                    torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum)) /
+                    static_cast<double>(batch->labels.size(0));
+      double loss_value = loss.item<double>();
+      int64_t step_correct = logits.argmax(1).eq(labels).sum().item<int64_t>();
+      loss.backward();
+      if (group != nullptr) {
+        train::supernet::sum_gradients(*group, supernet->parameters());
+        const auto sums =
+            train::supernet::sum_values(*group, {loss_value, static_cast<double>(step_correct)});
+        loss_value = sums[0];
+        step_correct = static_cast<int64_t>(sums[1]);
+      }
       if (!std::isfinite(loss_value))
         throw Error(fmt::format("enas: non-finite loss ({}) at epoch {}, batch {}", loss_value,
                                 epoch + 1, batches + 1));
-      loss.backward();
       optimizer.step();
+      if (settings.on_step) settings.on_step(*supernet, controller);
       loss_sum += loss_value;
       ++batches;
-      correct += logits.argmax(1).eq(batch->labels).sum().item<int64_t>();
+      correct += step_correct;
       seen += batch->labels.size(0);
     }
 
@@ -333,7 +384,8 @@ EnasSearchResult run_enas_search(const EnasSearchSettings& settings,
       std::vector<double> accuracies;
       for (int k = 0; k < settings.controller_samples; ++k) {
         architectures.push_back(controller.sample());
-        accuracies.push_back(batch_accuracy(*supernet, rewards.next(), architectures.back()));
+        accuracies.push_back(
+            batch_accuracy(*supernet, rewards.next(), architectures.back(), group));
       }
       const auto update = controller.update(architectures, accuracies);
       report.mean_reward += update.mean_reward;
@@ -353,10 +405,10 @@ EnasSearchResult run_enas_search(const EnasSearchSettings& settings,
     report.baseline = controller.baseline();
     report.architecture = controller.most_likely();
     report.val_accuracy =
-        part_accuracy(*supernet, data->validation, data->normalization, report.architecture);
+        part_accuracy(*supernet, data->validation, data->normalization, report.architecture, group);
     report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     result.history.push_back(report);
-    if (!settings.checkpoint.empty())
+    if (writes_checkpoint)
       save_checkpoint(settings.checkpoint, fingerprint, result.history, *supernet, optimizer,
                       controller);
     if (on_epoch) on_epoch(report);
@@ -370,7 +422,7 @@ EnasSearchResult run_enas_search(const EnasSearchSettings& settings,
   for (int k = 0; k < settings.final_samples; ++k) {
     EnasCandidate candidate;
     candidate.architecture = controller.sample();
-    candidate.accuracy = batch_accuracy(*supernet, scoring_batch, candidate.architecture);
+    candidate.accuracy = batch_accuracy(*supernet, scoring_batch, candidate.architecture, group);
     if (result.scored.empty() || candidate.accuracy > result.best_accuracy) {
       result.best = candidate.architecture;
       result.best_accuracy = candidate.accuracy;

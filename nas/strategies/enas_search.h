@@ -8,6 +8,7 @@
 
 #include "nas/strategies/enas_controller.h"
 #include "proto/genotype.pb.h"
+#include "train/supernet/data_parallel_group.h"
 #include "train/supernet/enas_supernet.h"
 #include "train/supernet/supernet_checkpoint.h"
 
@@ -44,6 +45,18 @@ struct EnasSearchSettings {
   // The checkpoint file, written atomically after every epoch and resumed
   // from when it exists. Empty: no checkpoint.
   std::filesystem::path checkpoint;
+  // Data parallel over the group's ranks (nullptr: this process alone):
+  // every rank runs the search with the same settings, so the controller
+  // samples the same architectures everywhere; each rank takes its shard of
+  // every child and reward minibatch, the child gradients, batch-norm
+  // statistics and correct counts are summed over the ranks, so the rewards
+  // and hence the controller's updates are the same on every rank and K
+  // ranks follow the trajectory of one. Only rank 0 writes the checkpoint.
+  // Not part of the checkpoint's settings.
+  std::shared_ptr<train::supernet::DataParallelGroup> group;
+  // Called after every child step (may be empty): for trajectory dumps
+  // (tests/nas/mpi_supernet_trajectory.cpp).
+  std::function<void(train::supernet::EnasSupernetImpl&, const EnasController&)> on_step;
 };
 
 // One supernet epoch: a pass of child training, then the controller updates.

@@ -89,8 +89,19 @@ pb::Genotype fit_cryptonas_network(const pb::CryptoNasGenotype& architecture,
   return genotype;
 }
 
+void run_enas_supernet_worker(const pb::ExperimentConfig& config,
+                              const std::filesystem::path& folder,
+                              std::shared_ptr<train::supernet::DataParallelGroup> group) {
+  // Rank 0 makes the same check before training: both skip, or both train.
+  if (recorded_supernet_result(folder, kArchitectureMetaKey)) return;
+  auto settings = search_settings(config, folder);
+  settings.group = std::move(group);
+  run_enas_search(settings);
+}
+
 DerivedSearch run_enas_phase(const pb::ExperimentConfig& config,
-                             const std::filesystem::path& folder, std::ostream& log) {
+                             const std::filesystem::path& folder, std::ostream& log,
+                             std::shared_ptr<train::supernet::DataParallelGroup> group) {
   const auto& enas = config.strategy().enas();
   const auto target = weight_sharing_target(config);
   const spaces::CryptoNasSpace space;
@@ -114,7 +125,12 @@ DerivedSearch run_enas_phase(const pb::ExperimentConfig& config,
     log << fmt::format("enas: the supernet search finished earlier; derived {}\n",
                        space.describe(fitted(best)));
   } else {
-    const auto settings = search_settings(config, folder);
+    auto settings = search_settings(config, folder);
+    settings.group = std::move(group);
+    if (settings.group)
+      log << fmt::format(
+          "enas: data parallel over {} MPI ranks, each a shard of every batch of {}\n",
+          settings.group->size(), settings.batch_size);
     log << fmt::format(
         "enas: supernet of {} layers, width {}, {} epochs of batch {}, {} controller updates of {} "
         "samples per epoch, checkpoint {}\n",

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <ostream>
 
 #include "nas/strategies/weight_sharing_phase.h"
@@ -31,7 +32,16 @@ pb::Genotype fit_cryptonas_network(const pb::CryptoNasGenotype& architecture,
 // it skips the supernet) and returns it, fitted to the budget, as the one
 // candidate. Throws ConfigError, StoreError, data::DatasetError,
 // pinas::Error (see run_enas_search). Not thread-safe.
+// With `group` the supernet trains data-parallel (rank 0's part; see
+// run_weight_sharing_phase).
 DerivedSearch run_enas_phase(const pb::ExperimentConfig& config,
-                             const std::filesystem::path& folder, std::ostream& log);
+                             const std::filesystem::path& folder, std::ostream& log,
+                             std::shared_ptr<train::supernet::DataParallelGroup> group = nullptr);
+
+// A worker rank's part of the data-parallel supernet (see
+// run_weight_sharing_worker).
+void run_enas_supernet_worker(const pb::ExperimentConfig& config,
+                              const std::filesystem::path& folder,
+                              std::shared_ptr<train::supernet::DataParallelGroup> group);
 
 }  // namespace pinas::nas

@@ -52,12 +52,26 @@ void record_supernet_result(const std::filesystem::path& folder, const std::stri
 }
 
 DerivedSearch run_weight_sharing_phase(const pb::ExperimentConfig& config,
-                                       const std::filesystem::path& folder, std::ostream& log) {
+                                       const std::filesystem::path& folder, std::ostream& log,
+                                       std::shared_ptr<train::supernet::DataParallelGroup> group) {
   switch (config.strategy().kind()) {
     case pb::DARTS:
-      return run_darts_phase(config, folder, log);
+      return run_darts_phase(config, folder, log, std::move(group));
     case pb::ENAS:
-      return run_enas_phase(config, folder, log);
+      return run_enas_phase(config, folder, log, std::move(group));
+    default:
+      throw ConfigError("field strategy.kind: not a weight-sharing strategy");
+  }
+}
+
+void run_weight_sharing_worker(const pb::ExperimentConfig& config,
+                               const std::filesystem::path& folder,
+                               std::shared_ptr<train::supernet::DataParallelGroup> group) {
+  switch (config.strategy().kind()) {
+    case pb::DARTS:
+      return run_darts_supernet_worker(config, folder, std::move(group));
+    case pb::ENAS:
+      return run_enas_supernet_worker(config, folder, std::move(group));
     default:
       throw ConfigError("field strategy.kind: not a weight-sharing strategy");
   }

@@ -13,6 +13,10 @@
 #include "proto/experiment.pb.h"
 #include "search_spaces/architecture.h"
 
+namespace pinas::train::supernet {
+class DataParallelGroup;  // train/supernet/data_parallel_group.h
+}
+
 // What the weight-sharing strategies (DARTS, ENAS) have in common around
 // their supernet: the data shape and budget they fit to, the store entry that
 // says the supernet phase is done, and the hand-over to the search loop.
@@ -52,9 +56,21 @@ void record_supernet_result(const std::filesystem::path& folder, const std::stri
 
 // The supernet phase of a weight-sharing strategy in experiment `folder`
 // (its trial store exists): DARTS (nas/strategies/darts_search_driver.h) or
-// ENAS (nas/strategies/enas_search_driver.h) by strategy.kind. Throws what
+// ENAS (nas/strategies/enas_search_driver.h) by strategy.kind. With a
+// `group` (rank 0 of an MPI job) the supernet trains data-parallel with the
+// other ranks, which run run_weight_sharing_worker meanwhile. Throws what
 // they throw, ConfigError for another kind. Not thread-safe.
-DerivedSearch run_weight_sharing_phase(const pb::ExperimentConfig& config,
-                                       const std::filesystem::path& folder, std::ostream& log);
+DerivedSearch run_weight_sharing_phase(
+    const pb::ExperimentConfig& config, const std::filesystem::path& folder, std::ostream& log,
+    std::shared_ptr<train::supernet::DataParallelGroup> group = nullptr);
+
+// A worker rank's part of the phase (rank > 0 of `group`): trains its shard
+// of the supernet with rank 0, silently, unless the store of `folder`
+// already records the supernet's result (then rank 0 skips it too); the
+// location stage and the store are rank 0's. Returns when the supernet is
+// trained. Throws what run_weight_sharing_phase throws. Not thread-safe.
+void run_weight_sharing_worker(const pb::ExperimentConfig& config,
+                               const std::filesystem::path& folder,
+                               std::shared_ptr<train::supernet::DataParallelGroup> group);
 
 }  // namespace pinas::nas

@@ -90,10 +90,54 @@ TEST(DartsConfig, RefusesWhatCannotRun) {
       "");
 }
 
+TEST(DartsConfig, TheLocationStageIsOffByDefaultAndTakesSphynxsValuesWhenOn) {
+  auto plain = parse_experiment_config(kDarts, "exp.textproto");
+  EXPECT_FALSE(plain.strategy().darts().locations().enabled());
+  std::string text = kDarts;
+  text.replace(text.find("kind: DARTS"), 11, "kind: DARTS darts { locations { enabled: true } }");
+  auto config = parse_experiment_config(text, "exp.textproto");
+  const auto& locations = config.strategy().darts().locations();
+  EXPECT_TRUE(locations.enabled());
+  EXPECT_EQ(locations.epochs(), 50);
+  EXPECT_EQ(locations.batch_size(), 96);
+  EXPECT_DOUBLE_EQ(locations.initial_temperature(), 10);
+  EXPECT_DOUBLE_EQ(locations.final_temperature(), 0.1);
+  EXPECT_EQ(locations.candidates_per_step(), 3);
+  EXPECT_DOUBLE_EQ(locations.beta_learning_rate(), 3e-4);
+  EXPECT_DOUBLE_EQ(locations.beta_beta1(), 0.9);
+  EXPECT_DOUBLE_EQ(locations.beta_beta2(), 0.999);
+  EXPECT_DOUBLE_EQ(locations.learning_rate(), 0.025);
+  EXPECT_DOUBLE_EQ(locations.momentum(), 0.9);
+  EXPECT_DOUBLE_EQ(locations.weight_decay(), 3e-4);
+  EXPECT_DOUBLE_EQ(locations.gradient_clip(), 5);
+  EXPECT_EQ(locations.channels(), 0);       // the derived network's width
+  EXPECT_EQ(locations.last_position(), 0);  // 2L/3
+  EXPECT_EQ(to_text(parse_experiment_config(to_text(config), "stored")), to_text(config));
+
+  auto error_with = [](const std::string& darts) {
+    std::string changed = kDarts;
+    changed.replace(changed.find("kind: DARTS"), 11, "kind: DARTS darts { " + darts + " }");
+    return test_support::config_error_of(changed);
+  };
+  EXPECT_NE(error_with("locations { enabled: true } final_reduction_positions: [0, 1]")
+                .find("field strategy.darts.final_reduction_positions: is chosen by the location"),
+            std::string::npos);
+  EXPECT_NE(
+      error_with("locations { enabled: true } final_cells: 1").find("strategy.darts.final_cells"),
+      std::string::npos);
+  EXPECT_NE(error_with("locations { enabled: true final_temperature: -1 }")
+                .find("field strategy.darts.locations.final_temperature"),
+            std::string::npos);
+  EXPECT_NE(error_with("locations { enabled: true beta_beta1: 1.5 }")
+                .find("field strategy.darts.locations.beta_beta1"),
+            std::string::npos);
+}
+
 TEST(DartsConfig, ShippedConfigsParse) {
-  for (const char* name : {"experiments/darts_fashion_mnist/search.textproto",
-                           "experiments/darts_cifar10/search.textproto",
-                           "tests/nas/cli/darts_fashion_mnist.textproto"}) {
+  for (const char* name :
+       {"experiments/darts_fashion_mnist/search.textproto",
+        "experiments/darts_cifar10/search.textproto", "tests/nas/cli/darts_fashion_mnist.textproto",
+        "tests/nas/cli/darts_locations_fashion_mnist.textproto"}) {
     std::filesystem::path path = std::filesystem::path(PINAS_SOURCE_DIR) / name;
     EXPECT_NO_THROW(load_experiment_config(path)) << path;
   }

@@ -149,6 +149,9 @@ void check_settings(const DartsSearchSettings& settings) {
   if (settings.batch_size < 2) throw Error("darts: batch_size must be at least 2 (batch norm)");
   if (!(settings.weight_fraction > 0 && settings.weight_fraction < 1))
     throw Error("darts: weight_fraction must be in (0, 1)");
+  if (settings.group && settings.batch_size < settings.group->size())
+    throw Error(fmt::format("darts: batch_size {} is smaller than the {} data-parallel ranks",
+                            settings.batch_size, settings.group->size()));
   if (!(settings.learning_rate > 0) || settings.final_learning_rate < 0 ||
       !(settings.alpha_learning_rate > 0))
     throw Error("darts: learning rates must be positive");
@@ -161,9 +164,11 @@ double epoch_learning_rate(const DartsSearchSettings& settings, int epoch) {
                                             (1.0 + std::cos(std::numbers::pi * t)) / 2.0;
 }
 
+// Evaluation mode: batch norm uses its running statistics, so each rank
+// evaluates its shard of every batch without talking; the counts are summed.
 double alpha_part_accuracy(DartsSupernetImpl& supernet,
                            std::shared_ptr<const data::ImageDataset> dataset,
-                           const data::Normalization& normalization) {
+                           const data::Normalization& normalization, DataParallelGroup* group) {
   data::BatchLoaderOptions options;
   options.batch_size = 256;
   options.shuffle = false;
@@ -175,10 +180,18 @@ double alpha_part_accuracy(DartsSupernetImpl& supernet,
   int64_t correct = 0, total = 0;
   loader.start_epoch(0);
   while (auto batch = loader.next()) {
-    correct += supernet.forward(batch->images).argmax(1).eq(batch->labels).sum().item<int64_t>();
-    total += batch->labels.size(0);
+    auto images = group != nullptr ? shard_of(*group, batch->images) : batch->images;
+    auto labels = group != nullptr ? shard_of(*group, batch->labels) : batch->labels;
+    correct += supernet.forward(images).argmax(1).eq(labels).sum().item<int64_t>();
+    total += labels.size(0);
   }
   supernet.train();
+  if (group != nullptr) {
+    const auto sums =
+        sum_values(*group, {static_cast<double>(correct), static_cast<double>(total)});
+    correct = static_cast<int64_t>(sums[0]);
+    total = static_cast<int64_t>(sums[1]);
+  }
   return total > 0 ? static_cast<double>(correct) / static_cast<double>(total) : 0.0;
 }
 
@@ -250,6 +263,11 @@ DartsSearchResult run_darts_search(const DartsSearchSettings& settings,
   step_settings.momentum = settings.momentum;
   step_settings.weight_decay = settings.weight_decay;
   step_settings.gradient_clip = settings.gradient_clip;
+  DataParallelGroup* group = settings.group.get();
+  step_settings.group = group;
+  // Batch norms use the global batch's statistics (detail/synchronized_batch_norm.h).
+  DataParallelScope data_parallel(group);
+  const bool writes_checkpoint = !settings.checkpoint.empty() && (!group || group->rank() == 0);
   supernet->train();
   for (int epoch = static_cast<int>(result.history.size()); epoch < settings.epochs; ++epoch) {
     const auto start = Clock::now();
@@ -264,18 +282,31 @@ DartsSearchResult run_darts_search(const DartsSearchSettings& settings,
       auto weight_batch = weight_loader->next();
       auto alpha_batch = alpha_loader->next();
       if (!weight_batch || !alpha_batch) break;
+      auto shard = [&](const torch::Tensor& batch) {
+        return group != nullptr ? shard_of(*group, batch) : batch;
+      };
+      const auto weight_labels = shard(weight_batch->labels);
       const auto step = darts_step(*supernet, weight_optimizer, alpha_optimizer, step_settings,
-                                   learning_rate, weight_batch->images, weight_batch->labels,
-                                   alpha_batch->images, alpha_batch->labels);
-      const double loss_value = step.loss;
+                                   learning_rate, shard(weight_batch->images), weight_labels,
+                                   shard(alpha_batch->images), shard(alpha_batch->labels));
+      double loss_value = step.loss;
+      int64_t step_correct = step.logits.argmax(1).eq(weight_labels).sum().item<int64_t>();
+      int64_t step_seen = weight_labels.size(0);
+      if (group != nullptr) {
+        const auto sums = sum_values(*group, {loss_value, static_cast<double>(step_correct),
+                                              static_cast<double>(step_seen)});
+        loss_value = sums[0];
+        step_correct = static_cast<int64_t>(sums[1]);
+        step_seen = static_cast<int64_t>(sums[2]);
+      }
+      if (settings.on_step) settings.on_step(epoch, batches, *supernet);
       if (!std::isfinite(loss_value))
         throw Error(fmt::format("darts: non-finite loss ({}) at epoch {}, batch {}", loss_value,
                                 epoch + 1, batches + 1));
-      const auto& logits = step.logits;
       loss_sum += loss_value;
       ++batches;
-      correct += logits.argmax(1).eq(weight_batch->labels).sum().item<int64_t>();
-      seen += weight_batch->labels.size(0);
+      correct += step_correct;
+      seen += step_seen;
     }
     DartsEpochReport report;
     report.epoch = epoch + 1;
@@ -284,11 +315,11 @@ DartsSearchResult run_darts_search(const DartsSearchSettings& settings,
     report.train_loss = batches > 0 ? loss_sum / static_cast<double>(batches) : std::nan("");
     report.train_accuracy =
         seen > 0 ? static_cast<double>(correct) / static_cast<double>(seen) : 0.0;
-    report.val_accuracy = alpha_part_accuracy(*supernet, alpha_part, data->normalization);
+    report.val_accuracy = alpha_part_accuracy(*supernet, alpha_part, data->normalization, group);
     report.cells = supernet->derive_cells();
     report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     result.history.push_back(report);
-    if (!settings.checkpoint.empty())
+    if (writes_checkpoint)
       save_checkpoint(settings.checkpoint, fingerprint, result.history, *supernet, weight_optimizer,
                       alpha_optimizer);
     if (on_epoch) on_epoch(report);

@@ -9,6 +9,7 @@
 #include "proto/error.h"
 #include "proto/genotype.pb.h"
 #include "train/supernet/darts_supernet.h"
+#include "train/supernet/data_parallel_group.h"
 #include "train/supernet/supernet_checkpoint.h"
 
 namespace pinas::train::supernet {
@@ -46,6 +47,16 @@ struct DartsSearchSettings {
   // The checkpoint file, written atomically after every epoch and resumed
   // from when it exists. Empty: no checkpoint.
   std::filesystem::path checkpoint;
+  // Data parallel over the group's ranks (nullptr: this process alone):
+  // every rank runs the search with the same settings and takes its shard
+  // of every global batch (batch_size images); gradients, batch-norm
+  // statistics and the reported figures are sums over the ranks, so K ranks
+  // follow the trajectory of one. Only rank 0 writes the checkpoint; every
+  // rank resumes from it. Not part of the checkpoint's settings.
+  std::shared_ptr<DataParallelGroup> group;
+  // Called after every step (may be empty) with the 0-based epoch and step:
+  // for trajectory dumps (tests/nas/mpi_supernet_trajectory.cpp).
+  std::function<void(int epoch, int64_t step, DartsSupernetImpl& supernet)> on_step;
 };
 
 // One supernet epoch.

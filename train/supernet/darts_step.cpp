@@ -6,8 +6,15 @@
 namespace pinas::train::supernet {
 namespace {
 
-torch::Tensor cross_entropy(const torch::Tensor& logits, const torch::Tensor& labels) {
-  return torch::nn::functional::cross_entropy(logits, labels);
+// The mean over the (global) batch; data parallel, this rank's share of it.
+torch::Tensor cross_entropy(const torch::Tensor& logits, const torch::Tensor& labels,
+                            DataParallelGroup* group) {
+  if (group == nullptr) return torch::nn::functional::cross_entropy(logits, labels);
+  const double global_count = sum_values(*group, {static_cast<double>(labels.size(0))}).front();
+  return torch::nn::functional::cross_entropy(
+             logits, labels,
+             torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum)) /
+         global_count;
 }
 
 // Sets the alpha gradients to grad_alpha of the alpha-batch loss, at the
@@ -21,9 +28,10 @@ void alpha_gradients(DartsSupernetImpl& supernet, torch::optim::SGD& weight_opti
   auto weights = supernet.weight_parameters();
   std::vector<torch::Tensor> saved;
   if (settings.unrolled) {
-    auto loss = cross_entropy(supernet.forward(weight_images), weight_labels);
+    auto loss = cross_entropy(supernet.forward(weight_images), weight_labels, settings.group);
     auto gradients =
         torch::autograd::grad({loss}, weights, {}, false, false, /*allow_unused=*/true);
+    if (settings.group != nullptr) sum_tensors(*settings.group, gradients);
     torch::NoGradGuard no_grad;
     auto& state = weight_optimizer.state();
     for (size_t i = 0; i < weights.size(); ++i) {
@@ -40,8 +48,9 @@ void alpha_gradients(DartsSupernetImpl& supernet, torch::optim::SGD& weight_opti
       weights[i].sub_(learning_rate * step);
     }
   }
-  auto loss = cross_entropy(supernet.forward(alpha_images), alpha_labels);
+  auto loss = cross_entropy(supernet.forward(alpha_images), alpha_labels, settings.group);
   auto gradients = torch::autograd::grad({loss}, alphas);
+  if (settings.group != nullptr) sum_tensors(*settings.group, gradients);
   if (settings.unrolled) {
     torch::NoGradGuard no_grad;
     for (size_t i = 0; i < weights.size(); ++i) weights[i].copy_(saved[i]);
@@ -64,11 +73,14 @@ DartsStepResult darts_step(DartsSupernetImpl& supernet, torch::optim::SGD& weigh
   weight_optimizer.zero_grad();
   DartsStepResult result;
   result.logits = supernet.forward(weight_images);
-  auto loss = cross_entropy(result.logits, weight_labels);
+  auto loss = cross_entropy(result.logits, weight_labels, settings.group);
   result.loss = loss.item<double>();
-  if (!std::isfinite(result.loss)) return result;
+  // Data parallel, every rank must take part in the gradient sums: the
+  // caller sees the non-finite global loss and stops on every rank.
+  if (!std::isfinite(result.loss) && settings.group == nullptr) return result;
   auto weights = supernet.weight_parameters();
   loss.backward({}, c10::nullopt, false, c10::optional<at::TensorList>(weights));
+  if (settings.group != nullptr) sum_gradients(*settings.group, weights);
   if (settings.gradient_clip > 0)
     torch::nn::utils::clip_grad_norm_(weights, settings.gradient_clip);
   weight_optimizer.step();

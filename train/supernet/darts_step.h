@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "train/supernet/darts_supernet.h"
+#include "train/supernet/data_parallel_group.h"
 
 namespace pinas::train::supernet {
 
@@ -15,11 +16,19 @@ struct DartsStepSettings {
   double momentum = 0.9;       // of the weight optimizer (for the virtual step)
   double weight_decay = 3e-4;  // of the weight optimizer (for the virtual step)
   double gradient_clip = 5.0;  // global norm of the weight gradient; 0 = off
+  // Data parallel (not owned; nullptr: one process): the batches passed are
+  // this rank's shards, the losses are those of the global batches (each
+  // rank's cross-entropy sum over the global count), and every gradient is
+  // summed over the ranks before it is used.
+  DataParallelGroup* group = nullptr;
 };
 
 struct DartsStepResult {
   torch::Tensor logits;  // of the weight batch, before the weight update
-  double loss = 0;  // cross-entropy of the weight batch; not finite = no weight update was made
+  // Cross-entropy of the weight batch (data parallel: this rank's share of
+  // the global batch's mean; the shares sum to it); not finite = no weight
+  // update was made.
+  double loss = 0;
 };
 
 // One DARTS step: an alpha step (`alpha_optimizer`, over the supernet's

@@ -42,7 +42,7 @@ DartsSupernetImpl::DartsSupernetImpl(const DartsSupernetOptions& options, uint64
       "stem", std::make_shared<ConvolutionLayerImpl>(
                   ConvolutionGeometry{options_.input_channels, stem_channels, 3, 1, 1, 1, 1, false},
                   generator));
-  stem_norm_ = register_module("stem_bn", torch::nn::BatchNorm2d(stem_channels));
+  stem_norm_ = register_module("stem_bn", detail::SynchronizedBatchNorm2d(stem_channels));
 
   int64_t channels_pp = stem_channels, channels_p = stem_channels, channels = options_.channels;
   bool previous_reduction = false;
@@ -73,7 +73,8 @@ DartsSupernetImpl::DartsSupernetImpl(const DartsSupernetOptions& options, uint64
         prefix + "merge",
         std::make_shared<ConvolutionLayerImpl>(
             ConvolutionGeometry{kNodes * channels, channels, 1, 1, 0, 1, 1, false}, generator));
-    cell.merge_norm = register_module(prefix + "merge_bn", torch::nn::BatchNorm2d(channels));
+    cell.merge_norm =
+        register_module(prefix + "merge_bn", detail::SynchronizedBatchNorm2d(channels));
     cells_.push_back(std::move(cell));
     channels_pp = channels_p;
     channels_p = channels;

@@ -76,7 +76,7 @@ class DartsSupernetImpl : public torch::nn::Module {
     std::vector<detail::MixedOperation> edges;  // node-major: node i's edges from input 0 .. i + 1
     std::shared_ptr<torch::nn::Module>
         merge;  // conv1x1 (4C -> C), train::detail::ConvolutionLayerImpl
-    torch::nn::BatchNorm2d merge_norm{nullptr};
+    detail::SynchronizedBatchNorm2d merge_norm{nullptr};
   };
 
   torch::Tensor run_cell(Cell& cell, const torch::Tensor& s0, const torch::Tensor& s1,
@@ -84,7 +84,7 @@ class DartsSupernetImpl : public torch::nn::Module {
 
   DartsSupernetOptions options_;
   std::shared_ptr<torch::nn::Module> stem_;  // train::detail::ConvolutionLayerImpl
-  torch::nn::BatchNorm2d stem_norm_{nullptr};
+  detail::SynchronizedBatchNorm2d stem_norm_{nullptr};
   std::vector<Cell> cells_;
   std::shared_ptr<torch::nn::Module> classifier_;  // train::detail::LinearLayerImpl
   torch::Tensor alpha_normal_;

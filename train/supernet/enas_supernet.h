@@ -60,7 +60,8 @@ class EnasSupernetImpl : public torch::nn::Module {
  private:
   struct Layer {
     std::vector<detail::EnasBranch> branches;  // pb::CryptoNasOp order
-    torch::nn::BatchNorm2d norm{nullptr};      // kPaper: after the sum; kSpace: after the merge
+    detail::SynchronizedBatchNorm2d norm{
+        nullptr};                              // kPaper: after the sum; kSpace: after the merge
     std::shared_ptr<torch::nn::Module> merge;  // kSpace: conv1x1 (1 + i) C -> C
   };
 
@@ -68,13 +69,13 @@ class EnasSupernetImpl : public torch::nn::Module {
 
   EnasSupernetOptions options_;
   std::shared_ptr<torch::nn::Module> stem_;  // train::detail::ConvolutionLayerImpl
-  torch::nn::BatchNorm2d stem_norm_{nullptr};
+  detail::SynchronizedBatchNorm2d stem_norm_{nullptr};
   std::vector<Layer> layers_;
   // kPaper: reductions_[p][j] reduces layer j's output at pooling point p
   // (j before that point). kSpace: pool_convs_[p], pool_norms_[p].
   std::vector<std::vector<detail::FactorizedReduction>> reductions_;
   std::vector<std::shared_ptr<torch::nn::Module>> pool_convs_;
-  std::vector<torch::nn::BatchNorm2d> pool_norms_;
+  std::vector<detail::SynchronizedBatchNorm2d> pool_norms_;
   std::shared_ptr<torch::nn::Module> classifier_;  // train::detail::LinearLayerImpl
 };
 TORCH_MODULE(EnasSupernet);

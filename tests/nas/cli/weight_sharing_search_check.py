@@ -99,6 +99,23 @@ def check_search(pinas, config, work):
         fail("the derived network has %d ReLUs for a budget of %d" % (trials[0][3], budget))
     if len(cells) != 1:
         fail("the store does not record the supernet's result (%s)" % META_KEY)
+    with open(config) as f:
+        locations = re.search(r"locations *\{[^}]*enabled: *true", f.read()) is not None
+    if locations:
+        # DARTS with the reduction-location stage: one line per epoch, the
+        # chosen pair recorded and used as the derived network's reductions.
+        stage = [re.match(r"^locations epoch +(\d+)/(\d+) .* reductions (\d+),(\d+) \(p (\d\.\d+)\)", line)
+                 for line in run.stdout.splitlines()]
+        stage = [m for m in stage if m]
+        if not stage or [int(m.group(1)) for m in stage] != list(range(1, int(stage[0].group(2)) + 1)):
+            fail("expected one location-search line per epoch:\n" + run.stdout)
+        chosen = re.search(r"^locations: L=\d+ reductions at (\d+),(\d+)$", run.stdout, re.M)
+        if not chosen:
+            fail("no chosen reduction pair in:\n" + run.stdout)
+        if ("-R%s.%s:" % chosen.groups()) not in trials[0][1]:
+            fail("the derived network %s does not have the chosen reductions %s" % (trials[0][1], chosen.groups()))
+        extra += ", locations %s,%s after %d epochs (p %s)" % (chosen.group(1), chosen.group(2), len(stage),
+                                                              stage[-1].group(5))
     status = subprocess.run([pinas, "status", folder], capture_output=True, text=True, check=True).stdout
     if "trained 1 of 1 trials" not in status:
         fail("pinas status does not report the derived trial:\n" + status)

@@ -9,8 +9,8 @@ namespace {
 using train::detail::ConvolutionGeometry;
 using train::detail::ConvolutionLayerImpl;
 
-torch::nn::BatchNorm2d batch_norm(int64_t channels, bool affine) {
-  return torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(channels).affine(affine));
+SynchronizedBatchNorm2d batch_norm(int64_t channels, bool affine) {
+  return SynchronizedBatchNorm2d(torch::nn::BatchNorm2dOptions(channels).affine(affine));
 }
 
 std::shared_ptr<ConvolutionLayerImpl> convolution(int64_t in, int64_t out, int kernel, int stride,

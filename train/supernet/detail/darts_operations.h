@@ -6,6 +6,8 @@
 #include <memory>
 #include <vector>
 
+#include "train/supernet/detail/synchronized_batch_norm.h"
+
 // The candidate ops of the Sphynx cell search (none of them has a ReLU), as
 // LibTorch modules built from the same convolution layer the IR network uses
 // (train/detail/convolution_layers.h), so search and retraining share one
@@ -37,7 +39,7 @@ class CandidateOperationImpl : public torch::nn::Module {
   int stride_;
   OpStyle style_;
   std::vector<std::shared_ptr<torch::nn::Module>> convolutions_;  // detail::ConvolutionLayerImpl
-  std::vector<torch::nn::BatchNorm2d> norms_;
+  std::vector<SynchronizedBatchNorm2d> norms_;
 };
 TORCH_MODULE(CandidateOperation);
 
@@ -55,7 +57,7 @@ class ChannelProjectionImpl : public torch::nn::Module {
   int stride_;
   bool factorized_ = false;
   std::vector<std::shared_ptr<torch::nn::Module>> convolutions_;
-  torch::nn::BatchNorm2d norm_{nullptr};
+  SynchronizedBatchNorm2d norm_{nullptr};
 };
 TORCH_MODULE(ChannelProjection);
 

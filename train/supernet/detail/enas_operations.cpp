@@ -27,8 +27,9 @@ torch::Tensor run(const std::shared_ptr<torch::nn::Module>& layer, const torch::
 
 }  // namespace
 
-torch::nn::BatchNorm2d batch_statistics_norm(int64_t channels) {
-  return torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(channels).track_running_stats(false));
+SynchronizedBatchNorm2d batch_statistics_norm(int64_t channels) {
+  return SynchronizedBatchNorm2d(
+      torch::nn::BatchNorm2dOptions(channels).track_running_stats(false));
 }
 
 EnasBranchImpl::EnasBranchImpl(int op, int64_t channels, EnasOpStyle style,

@@ -6,6 +6,8 @@
 #include <memory>
 #include <vector>
 
+#include "train/supernet/detail/synchronized_batch_norm.h"
+
 // The branches of the ENAS macro search (one per pb::CryptoNasOp) and the
 // factorized reduction, as LibTorch modules built from the convolution layers
 // the IR network uses (train/detail/convolution_layers.h), so search and
@@ -25,7 +27,7 @@ enum class EnasOpStyle { kPaper, kSpace };
 // Batch norm that always normalizes with the batch's own statistics, in
 // training and evaluation mode alike: one running average over thousands of
 // different sampled paths would describe none of them.
-torch::nn::BatchNorm2d batch_statistics_norm(int64_t channels);
+SynchronizedBatchNorm2d batch_statistics_norm(int64_t channels);
 
 // One branch of a layer on `channels` channels at stride 1 (same size out).
 // Throws pinas::Error for an op outside 0 .. kEnasBranchCount - 1.
@@ -39,9 +41,9 @@ class EnasBranchImpl : public torch::nn::Module {
   int op_;
   EnasOpStyle style_;
   std::shared_ptr<torch::nn::Module> projection_;  // kPaper: conv1x1 (ConvolutionLayerImpl)
-  torch::nn::BatchNorm2d projection_norm_{nullptr};
+  SynchronizedBatchNorm2d projection_norm_{nullptr};
   std::shared_ptr<torch::nn::Module> convolution_;  // conv ops: (Separable)ConvolutionLayerImpl
-  torch::nn::BatchNorm2d norm_{nullptr};
+  SynchronizedBatchNorm2d norm_{nullptr};
 };
 TORCH_MODULE(EnasBranch);
 
@@ -57,7 +59,7 @@ class FactorizedReductionImpl : public torch::nn::Module {
  private:
   std::shared_ptr<torch::nn::Module> first_;
   std::shared_ptr<torch::nn::Module> second_;
-  torch::nn::BatchNorm2d norm_{nullptr};
+  SynchronizedBatchNorm2d norm_{nullptr};
 };
 TORCH_MODULE(FactorizedReduction);
 
