@@ -17,8 +17,7 @@
 
 #include "cost_models/calibration_fit.h"
 #include "cost_models/pi_cost_model.h"
-#include "crypto/net/tcp_channel.h"
-#include "crypto/net/tcp_listener.h"
+#include "crypto/net/two_party_loopback.h"
 #include "crypto/pi/client_session.h"
 #include "crypto/pi/fixed_point_config.h"
 #include "crypto/pi/fixed_point_network.h"
@@ -93,29 +92,15 @@ Probe run_probe(spaces::Architecture architecture, const pi::FixedPointConfig& c
 
   Probe probe{std::move(architecture), {}, {}, network.linear_macs(), {}};
   if (config.linear_backend == pi::LinearBackend::kHe) probe.he_work = he_work_of(network);
-  crypto::TcpListener listener(0);
-  std::exception_ptr server_error;
-  std::thread server([&] {
-    try {
-      auto channel = listener.accept(std::chrono::milliseconds(30000));
-      pi::ServerSession session(network, description, *channel);
-      probe.server = session.run();
-      channel->flush();
-    } catch (...) {
-      server_error = std::current_exception();
-    }
-  });
-  std::exception_ptr client_error;
-  try {
-    auto channel = crypto::TcpChannel::connect("127.0.0.1", listener.port());
-    pi::ClientSession session(*channel);
-    probe.client = session.run(pixels);
-  } catch (...) {
-    client_error = std::current_exception();
-  }
-  server.join();
-  if (server_error) std::rethrow_exception(server_error);
-  if (client_error) std::rethrow_exception(client_error);
+  crypto::run_two_parties_over_loopback(
+      [&](crypto::Channel& channel) {
+        pi::ServerSession session(network, description, channel);
+        probe.server = session.run();
+      },
+      [&](crypto::Channel& channel) {
+        pi::ClientSession session(channel);
+        probe.client = session.run(pixels);
+      });
   return probe;
 }
 
