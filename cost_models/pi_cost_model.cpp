@@ -44,10 +44,14 @@ ProtocolParameters PiCostModel::parameters() const {
   parameters.fractional_bits = calibration_.fractional_bits();
   parameters.weight_bits = calibration_.weight_bits();
   parameters.scale_limit = calibration_.scale_limit();
-  parameters.circa = calibration_.circa_truncated_bits() > 0;
+  parameters.circa = uses_circa(calibration_);
   if (parameters.circa) parameters.circa_dropped_bits = calibration_.circa_truncated_bits();
   parameters.linear_backend = linear_backend_of(calibration_);
   return parameters;
+}
+
+bool uses_circa(const pb::PiCalibration& calibration) {
+  return calibration.circa_relu() || calibration.circa_truncated_bits() > 0;
 }
 
 LinearBackend linear_backend_of(const pb::PiCalibration& calibration) {

@@ -39,6 +39,10 @@ class PiCostModel final : public CostModel {
 // Throws pinas::Error for another name.
 LinearBackend linear_backend_of(const pb::PiCalibration& calibration);
 
+// Whether a calibration models Circa's stochastic ReLU: circa_relu, or, in
+// files older than that field, circa_truncated_bits > 0. Thread-safe.
+bool uses_circa(const pb::PiCalibration& calibration);
+
 // Named network models: "loopback" (what calibration measures: no transfer
 // or latency cost), "lan" (1 Gbit/s, 0.5 ms round trip), "wan" (100 Mbit/s,
 // 40 ms round trip). Throws pinas::Error for another name.

@@ -36,7 +36,7 @@ namespace {
 struct CalibrateOptions {
   unsigned ring_bits = pi::FixedPointConfig{}.ring_bits;
   unsigned fractional_bits = pi::FixedPointConfig{}.fractional_bits;
-  unsigned circa = 0;
+  int circa = -1;  // Circa's dropped bits K; -1: exact ReLUs (as --circa everywhere)
   std::string network = "lan";
   std::string out;
   int probes_per_space = 2;
@@ -264,9 +264,10 @@ void calibrate(const CalibrateOptions& options) {
     throw Error("--linear must be he or ot, got '" + options.linear + "'");
   }
   config.linear_backend = options.linear == "he" ? pi::LinearBackend::kHe : pi::LinearBackend::kOt;
-  if (options.circa > 0) {
+  const bool circa = options.circa >= 0;
+  if (circa) {
     config.relu_mode = pi::ReluMode::kCirca;
-    config.circa_dropped_bits = options.circa;
+    config.circa_dropped_bits = static_cast<std::uint32_t>(options.circa);
   }
   config.validate();
   if (options.probes_per_space < 1) throw Error("--probes must be at least 1");
@@ -293,9 +294,10 @@ void calibrate(const CalibrateOptions& options) {
   calibration.set_fractional_bits(static_cast<int>(config.fractional_bits));
   calibration.set_weight_bits(static_cast<int>(config.effective_weight_bits()));
   calibration.set_scale_limit(static_cast<int>(config.effective_scale_limit()));
-  calibration.set_circa_truncated_bits(static_cast<int>(options.circa));
+  calibration.set_circa_relu(circa);
+  calibration.set_circa_truncated_bits(circa ? options.circa : 0);
   calibration.set_linear_backend(options.linear);  // what the probes ran
-  *calibration.mutable_unit_costs() = cost::fit_unit_costs(observations, options.circa > 0);
+  *calibration.mutable_unit_costs() = cost::fit_unit_costs(observations, circa);
   calibration.set_measured_on(describe_host());
   calibration.set_source(fmt::format("pinas calibrate, {} probes of {}x{} inputs", probes.size(),
                                      options.size, options.size));
@@ -365,8 +367,11 @@ const CommandRegistration registration("calibrate", [](CLI::App& app) {
       ->capture_default_str();
   command->add_option("--fractional-bits", options->fractional_bits, "f of the protocol")
       ->capture_default_str();
-  command->add_option("--circa", options->circa,
-                      "Calibrate Circa's stochastic ReLU dropping K bits (0: exact)");
+  command
+      ->add_option("--circa", options->circa,
+                   "calibrate Circa's stochastic ReLU dropping K low bits (K >= 0; without it, "
+                   "exact ReLUs)")
+      ->check(CLI::NonNegativeNumber);
   command
       ->add_option("--network", options->network,
                    "Network model stored with it: loopback, lan or wan")

@@ -150,7 +150,7 @@ void print_cost(const CostOptions& options) {
         "  offline {} in {:.3f} s\n  online  {} in {:.3f} s over {} rounds\n",
         calibration.source().empty() ? "calibration" : calibration.source(),
         calibration.ring_bits(), calibration.fractional_bits(),
-        calibration.circa_truncated_bits()
+        cost::uses_circa(calibration)
             ? fmt::format(", Circa k={}", calibration.circa_truncated_bits())
             : std::string(),
         calibration.network().bandwidth_bytes_per_second() / 1e6,

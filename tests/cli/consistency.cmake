@@ -1,10 +1,7 @@
 # CLI consistency (issue 13): options that do not apply are refused, flag names
 # are the same everywhere, and every refusal is one "pinas: error:" line on
 # stderr with exit status 2 (each test checks both).
-function(pinas_cli_error_test name regex)
-  add_test(NAME ${name} COMMAND sh -c "\"$0\" \"$@\" 2>&1; echo status=$?" $<TARGET_FILE:pinas> ${ARGN})
-  set_tests_properties(${name} PROPERTIES TIMEOUT 60 PASS_REGULAR_EXPRESSION "^pinas: error: ${regex}[^\n]*\nstatus=2\n$")
-endfunction()
+# (pinas_cli_error_test: tests/cli/CMakeLists.txt).
 
 pinas_cli_error_test(cli_cost_relu_refuses_network "--network applies to --model pi only"
                      cost cryptonas-cnet1 --model relu --network lan)
@@ -28,6 +25,17 @@ pinas_cli_error_test(cli_bench_relu_refuses_a_narrow_ring "bench relu: --ring-bi
                      bench relu --ring-bits 4 --count 16)
 # --circa means Circa dropping K bits wherever it appears: a negative K is refused, not "exact".
 pinas_cli_error_test(cli_serve_refuses_a_negative_circa "--circa[^\n]*" serve model.pb --circa=-3)
+
+# calibrate --circa K is Circa dropping K bits, K = 0 included (it used to mean "exact"):
+# the calibration records Circa with k = 0, and `cost` reports it so.
+pinas_cli_error_test(cli_calibrate_refuses_a_negative_circa "--circa[^\n]*" calibrate --circa=-1 --probes 1)
+add_test(NAME cli_calibrate_circa_zero_is_circa
+         COMMAND sh -c "\"$0\" calibrate --circa 0 --probes 1 --size 4 --linear ot --out \"$1\" > /dev/null 2>&1 && \
+grep -c 'circa_relu: true' \"$1\" && \"$0\" cost cryptonas-cnet1 --model pi --calibration \"$1\" --json > /dev/null && \
+\"$0\" cost cryptonas-cnet1 --model pi --calibration \"$1\" | grep -o 'Circa k=0'"
+                 $<TARGET_FILE:pinas> ${PROJECT_BINARY_DIR}/circa_zero.calibration)
+set_tests_properties(cli_calibrate_circa_zero_is_circa PROPERTIES TIMEOUT 300
+                     PASS_REGULAR_EXPRESSION "^1\nCirca k=0\n$")
 
 # eval: the fixed-point options need --fixed-point (the float path has no ring or Circa).
 pinas_cli_error_test(cli_eval_circa_needs_fixed_point "--circa requires --fixed-point" eval model.pb --circa 8)
@@ -55,6 +63,21 @@ pinas_cli_error_test(cli_export_best_by_latency
                      "[^\n]*latency: no complete trial with a model file within 2.5 s predicted"
                      export-best ${CONSISTENCY_WORK}/latency --max-latency 2.5 --out ${CONSISTENCY_WORK}/best.pb)
 set_tests_properties(cli_export_best_by_latency PROPERTIES FIXTURES_REQUIRED nas_latency)
+
+# ... and, on a latency search that trained real models, selects by predicted
+# seconds and writes the model (--json names the trial, its latency and file).
+if(EXISTS /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz)
+  add_test(NAME cli_export_best_by_latency_writes_the_model
+           COMMAND sh -c "rm -rf \"$1\" && \"$0\" search --config tests/nas/cli/latency_training.textproto --out \"$1\" \
+> /dev/null 2>&1 && \"$0\" export-best \"$1\" --max-latency 1.0 --out \"$1/best.pb\" --json && \
+\"$0\" inspect \"$1/best.pb\" --totals"
+                   $<TARGET_FILE:pinas> ${CONSISTENCY_WORK}/latency_training
+           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(cli_export_best_by_latency_writes_the_model PROPERTIES TIMEOUT 900
+                       PASS_REGULAR_EXPRESSION "\"latency_s\": [0-9.e-]+.*relus=[1-9][0-9]*")
+else()
+  pinas_skipped_test(cli_export_best_by_latency_writes_the_model "Debian's dataset-fashion-mnist is not installed")
+endif()
 
 # search --json: progress on stderr, one JSON document on stdout.
 add_test(NAME cli_search_json

@@ -25,10 +25,9 @@ add_test(NAME cli.nas.synthetic_search
          COMMAND /bin/sh -c "rm -rf '${NAS_CLI_WORK}/synthetic' && exec '$<TARGET_FILE:pinas>' search --config '${NAS_CLI_INPUTS}/synthetic.textproto' --out '${NAS_CLI_WORK}/synthetic'")
 set_tests_properties(cli.nas.synthetic_search PROPERTIES
   FIXTURES_SETUP nas_synthetic PASS_REGULAR_EXPRESSION "Pareto front \\([0-9]+ of [0-9]+ complete trials")
-add_test(NAME cli.nas.search_refuses_existing_experiment
-         COMMAND $<TARGET_FILE:pinas> search --config ${NAS_CLI_INPUTS}/synthetic.textproto --out ${NAS_CLI_WORK}/synthetic)
-set_tests_properties(cli.nas.search_refuses_existing_experiment PROPERTIES
-  FIXTURES_REQUIRED nas_synthetic PASS_REGULAR_EXPRESSION "exists already \\(use --resume")
+pinas_cli_error_test(cli.nas.search_refuses_existing_experiment "[^\n]*exists already \\(use --resume"
+                     search --config ${NAS_CLI_INPUTS}/synthetic.textproto --out ${NAS_CLI_WORK}/synthetic)
+set_tests_properties(cli.nas.search_refuses_existing_experiment PROPERTIES FIXTURES_REQUIRED nas_synthetic)
 add_test(NAME cli.nas.status COMMAND $<TARGET_FILE:pinas> status ${NAS_CLI_WORK}/synthetic)
 set_tests_properties(cli.nas.status PROPERTIES FIXTURES_REQUIRED nas_synthetic
   PASS_REGULAR_EXPRESSION "finished.*trained 40 of 40 trials.*best so far")

@@ -4,7 +4,5 @@ add_test(NAME cli_bench_ot_json
 set_tests_properties(cli_bench_ot_json PROPERTIES
   TIMEOUT 120
   PASS_REGULAR_EXPRESSION "\"base_ot_ms\": [0-9.e+-]+,.*\"cot_per_s\": [0-9.e+-]+,.*\"ot_per_s\": [0-9.e+-]+,")
-add_test(NAME cli_bench_ot_bad_count COMMAND $<TARGET_FILE:pinas> bench ot --count 0)
-set_tests_properties(cli_bench_ot_bad_count PROPERTIES
-  TIMEOUT 30
-  PASS_REGULAR_EXPRESSION "pinas: error: bench ot: --count must be between 1 and 134217728, got 0")
+pinas_cli_error_test(cli_bench_ot_bad_count "bench ot: --count must be between 1 and 134217728, got 0"
+                     bench ot --count 0)

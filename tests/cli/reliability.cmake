@@ -2,12 +2,7 @@
 # exit status 2: ports and HOST:PORT endpoints (one parser for every command,
 # nas/cli/endpoint.h), and crafted IDX inputs. Each test prints the output and
 # then "status=N", and the regular expression requires both.
-function(pinas_cli_error_test name expected)
-  add_test(NAME ${name}
-           COMMAND sh -c "\"$0\" \"$@\" 2>&1; echo status=$?" $<TARGET_FILE:pinas> ${ARGN})
-  set_tests_properties(${name} PROPERTIES PASS_REGULAR_EXPRESSION "^pinas: error: ${expected}[^\n]*\nstatus=2\n$"
-                       TIMEOUT 30)
-endfunction()
+# (pinas_cli_error_test: tests/cli/CMakeLists.txt).
 
 set(no_model ${CMAKE_CURRENT_BINARY_DIR}/no-such-model.pb)
 pinas_cli_error_test(cli_port_serve_above_65535 "serve --port: '70000' is not a TCP port \\(an integer in 0\\.\\.65535"
