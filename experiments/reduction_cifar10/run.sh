@@ -10,7 +10,7 @@
 #   PINAS=build/nas/pinas  OUT=experiments/runs/reduction_cifar10  DATA=/tmp/pinas-cifar10
 #   THREADS=N  intra-op threads (default: every core; 1 on a machine shared with other jobs)
 #
-# CPU schedule (2 cores, a few hours in all): teacher 30 epochs on all 50,000
+# CPU schedule (2 cores, a few hours in all): teacher 20 epochs on all 50,000
 # images (SGD 0.1 cosine); SNL mask phase <= 4 epochs on 10,000 stratified
 # images (alpha Adam 1e-2, lambda0 1e-4, stop test every 10 steps) + 3 finetune
 # epochs; AutoReP 6 epochs on 10,000 images (gates Adam 1e-2, lambda 80).
@@ -38,7 +38,7 @@ spec=folder:$data/cifar10-jpeg-q75
 threads=()
 [[ -n ${THREADS:-} ]] && threads=(--threads "$THREADS")
 
-teacher_epochs=30 subset=(--subset 10000) snl=(--snl-lambda 1e-4 --snl-patience 2 --snl-alpha-lr 1e-2 --snl-check-every 10 --epochs 4 --finetune-epochs 3)
+teacher_epochs=20 subset=(--subset 10000) snl=(--snl-lambda 1e-4 --snl-patience 2 --snl-alpha-lr 1e-2 --snl-check-every 10 --epochs 4 --finetune-epochs 3)
 autorep=(--autorep-gate-lr 1e-2 --epochs 6)
 if [[ $device != cpu ]]; then teacher_epochs=160 subset=() snl=() autorep=(); fi
 
