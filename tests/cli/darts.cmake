@@ -22,8 +22,17 @@ if(Python3_Interpreter_FOUND AND EXISTS /usr/share/datasets/fashion-mnist)
                    ${PROJECT_BINARY_DIR}/darts_cli_tests/locations search)
   set_tests_properties(cli.darts.locations PROPERTIES TIMEOUT 300
                        PASS_REGULAR_EXPRESSION "OK: [0-9]+ supernet epochs.*locations [0-9]+,[0-9]+")
+  # Killed with SIGKILL 3 times (in the supernet, the location stage or the
+  # retraining) and resumed: the same pair, network and trial.
+  add_test(NAME cli.darts.locations_resume_after_sigkill
+           COMMAND ${Python3_EXECUTABLE} ${DARTS_CLI_SCRIPT} $<TARGET_FILE:pinas>
+                   ${PROJECT_SOURCE_DIR}/tests/nas/cli/darts_locations_fashion_mnist.textproto
+                   ${PROJECT_BINARY_DIR}/darts_cli_tests/locations_resume resume 3 2)
+  set_tests_properties(cli.darts.locations_resume_after_sigkill PROPERTIES TIMEOUT 600 RUN_SERIAL TRUE
+                       PASS_REGULAR_EXPRESSION "OK: [0-9]+ kills")
 else()
-  foreach(name cli.darts.search cli.darts.resume_after_sigkill cli.darts.locations)
+  foreach(name cli.darts.search cli.darts.resume_after_sigkill cli.darts.locations
+                cli.darts.locations_resume_after_sigkill)
     pinas_skipped_test(${name} "needs Python 3 and /usr/share/datasets/fashion-mnist")
   endforeach()
 endif()

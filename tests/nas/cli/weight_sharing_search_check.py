@@ -32,6 +32,7 @@ KINDS = {
              "enas_architecture", "cryptonas:"),
 }
 EPOCH_LINE, META_KEY, GENOTYPE_PREFIX = KINDS["DARTS"]
+LOCATION_LINE = re.compile(r"^locations epoch +(\d+)/(\d+) ")
 
 
 def use_kind_of(config):
@@ -149,9 +150,13 @@ def check_resume(pinas, config, work, kills, seed):
         delay = generator.uniform(0, 4.0)
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         seen = 0
+        stage = "supernet phase"
         for line in process.stdout:
-            if EPOCH_LINE.match(line) and "(resumed)" not in line:
+            # The reduction-location stage's epochs count too, so kills land in it.
+            if (EPOCH_LINE.match(line) or LOCATION_LINE.match(line)) and "(resumed)" not in line:
                 seen += 1
+            if LOCATION_LINE.match(line) or line.startswith("locations:"):
+                stage = "location stage"
             if seen >= fresh_epochs or re.match(r"^(darts|enas): derived network", line):
                 break
         time.sleep(delay)
@@ -168,7 +173,7 @@ def check_resume(pinas, config, work, kills, seed):
             command = [pinas, "search", "--resume", folder]
         trials = store_rows(folder)[0] if os.path.exists(os.path.join(folder, "trials.db")) else []
         print("kill %d after %d fresh epochs + %.1f s: %s" % (
-            attempt, seen, delay, ("trial %s" % trials[0][2]) if trials else "supernet phase"))
+            attempt, seen, delay, ("trial %s" % trials[0][2]) if trials else stage))
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     if interrupted < max(1, kills - 1):
         fail("only %d of %d runs were interrupted" % (interrupted, kills))
