@@ -5,9 +5,11 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 
+#include "proto/error.h"
 #include "search_spaces/cost_report.h"
 #include "search_spaces/model_file.h"
 #include "search_spaces/resnet_space.h"
@@ -17,6 +19,7 @@
 #include "train/model_export.h"
 #include "train/reduction/detail/budget_masks.h"
 #include "train/reduction/detail/reduction_methods.h"
+#include "train/reduction/detail/reduction_state.h"
 #include "train/reduction/reduction_runner.h"
 #include "train/trainer.h"
 
@@ -102,6 +105,23 @@ TEST(SnlSchedule, LambdaGrowsOnlyWhenTheCountStallsAfterPatience) {
   ASSERT_EQ(lambdas.size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i) EXPECT_NEAR(lambdas[i], expected[i], 1e-15) << "epoch " << i + 1;
   EXPECT_EQ(state.min_count, 690);
+}
+
+// A run's wall seconds survive a kill: the checkpoint's state carries them,
+// a resumed process adds its own, and checkpoints from before the field read 0.
+TEST(ReductionStateJson, ElapsedSecondsAccumulateOverResumes) {
+  detail::ReductionState state;
+  state.elapsed_seconds = 120.0;
+  state.clock_start = std::chrono::steady_clock::now() - std::chrono::seconds(30);
+  const auto resumed = detail::ReductionState::from_json(state.to_json(), "checkpoint.pt");
+  EXPECT_NEAR(resumed.elapsed_seconds, 150.0, 1.0);
+  EXPECT_GE(resumed.total_seconds(), resumed.elapsed_seconds);
+  const std::string old = R"({"phase":"mask","epoch":2,"step":10,"lambda":1e-4,"min_count":-1,"live":-1,)"
+                          R"("best_val":-1,"mask_epochs":0})";
+  EXPECT_EQ(detail::ReductionState::from_json(old, "old.pt").elapsed_seconds, 0.0);
+  const std::string negative = R"({"phase":"mask","epoch":2,"step":10,"lambda":1e-4,"min_count":-1,"live":-1,)"
+                               R"("best_val":-1,"mask_epochs":0,"elapsed_seconds":-5})";
+  EXPECT_THROW(detail::ReductionState::from_json(negative, "bad.pt"), Error);
 }
 
 TEST(MixedActivation, MaskAndReplacementFollowTheirDefinition) {

@@ -39,7 +39,6 @@ void refit(const std::vector<ActivationSite>& sites, ReplacementKind kind) {
 }  // namespace
 
 ReducedNetwork run_autorep(ReductionContext& context, int64_t budget, const std::filesystem::path& folder) {
-  const auto start = std::chrono::steady_clock::now();
   const AutoRepOptions& options = context.job().autorep;
   const std::string label = "autorep";
   Network network = context.student();
@@ -138,7 +137,7 @@ ReducedNetwork run_autorep(ReductionContext& context, int64_t budget, const std:
     state.mask_epochs = state.epoch;
     state.phase = "done";
   }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds = state.total_seconds();  // resumed runs included
   return finish_reduced_network(context, folder, *network, budget, label, state.mask_epochs, seconds);
 }
 

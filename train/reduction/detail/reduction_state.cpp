@@ -1,15 +1,27 @@
 #include "train/reduction/detail/reduction_state.h"
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "proto/error.h"
 
 namespace pinas::train::detail {
 
+double ReductionState::total_seconds() const {
+  return elapsed_seconds +
+         std::chrono::duration<double>(std::chrono::steady_clock::now() - clock_start).count();
+}
+
 std::string ReductionState::to_json() const {
-  return nlohmann::json{{"phase", phase},         {"epoch", epoch},       {"step", step},
-                        {"lambda", lambda},       {"min_count", min_count}, {"live", live},
-                        {"best_val", best_val},   {"mask_epochs", mask_epochs}}
+  return nlohmann::json{{"phase", phase},
+                        {"epoch", epoch},
+                        {"step", step},
+                        {"lambda", lambda},
+                        {"min_count", min_count},
+                        {"live", live},
+                        {"best_val", best_val},
+                        {"mask_epochs", mask_epochs},
+                        {"elapsed_seconds", total_seconds()}}
       .dump();
 }
 
@@ -25,6 +37,11 @@ ReductionState ReductionState::from_json(const std::string& text, const std::str
     state.live = document.at("live").get<int64_t>();
     state.best_val = document.at("best_val").get<double>();
     state.mask_epochs = document.at("mask_epochs").get<int>();
+    state.elapsed_seconds = document.value("elapsed_seconds", 0.0);  // absent before it existed
+    if (!std::isfinite(state.elapsed_seconds) || state.elapsed_seconds < 0) {
+      throw Error(where + ": elapsed_seconds must be a finite number of seconds >= 0");
+    }
+    state.clock_start = std::chrono::steady_clock::now();
     if (state.phase != "mask" && state.phase != "finetune" && state.phase != "done") {
       throw Error(where + ": unknown phase '" + state.phase + "'");
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -16,6 +17,14 @@ struct ReductionState {
   int64_t live = -1;           // the live ReLU count after the last epoch
   double best_val = -1.0;      // AutoReP: the best validation accuracy within budget + slack
   int mask_epochs = 0;         // epochs the relaxation phase took
+  // Wall seconds spent on this run before it was last saved, over every
+  // invocation (a run resumed after a kill keeps counting), and when this
+  // process's share began; to_json() saves their sum. Old checkpoints: 0.
+  double elapsed_seconds = 0.0;
+  std::chrono::steady_clock::time_point clock_start = std::chrono::steady_clock::now();
+
+  // Returns the run's wall seconds so far: the saved ones plus this process's.
+  double total_seconds() const;
 
   std::string to_json() const;
   // Throws pinas::Error naming `where` for a malformed document.

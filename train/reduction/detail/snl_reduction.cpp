@@ -31,7 +31,6 @@ void snl_lambda_step(ReductionState& state, int64_t count, const SnlOptions& opt
 
 ReducedNetwork run_snl(ReductionContext& context, int64_t budget, const std::filesystem::path& folder,
                        bool channel_wise, const std::filesystem::path& continue_from) {
-  const auto start = std::chrono::steady_clock::now();
   const SnlOptions& options = context.job().snl;
   const std::string label = channel_wise ? "snl-channel" : "snl";
   Network network = context.student();
@@ -117,7 +116,7 @@ ReducedNetwork run_snl(ReductionContext& context, int64_t budget, const std::fil
   finetune(context, folder, *network, state, options.finetune_epochs, options.finetune_learning_rate,
            options.finetune_momentum, options.finetune_weight_decay, options.kd_weight,
            fmt::format("{} budget {}", label, budget));
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds = state.total_seconds();  // resumed runs included
   return finish_reduced_network(context, folder, *network, budget, label, state.mask_epochs + state.epoch, seconds);
 }
 
