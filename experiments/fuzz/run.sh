@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Long fuzzing runs: each libFuzzer harness of tests/fuzz, from its committed
-# seeds, for RUNS executions (default 10 million) or SECONDS (if set), with
+# seeds, for RUNS executions (default 10 million) or SECONDS_PER_HARNESS
+# seconds (if set), whichever comes first, with
 # ASan/UBSan and a 512 MB allocation cap. Writes one line per harness to
 # experiments/fuzz/results.tsv (harness, executions, seconds, coverage,
 # findings) and keeps findings under experiments/fuzz/findings/<harness>/.
@@ -25,8 +26,9 @@ results=experiments/fuzz/results.tsv
 for harness in "${harnesses[@]}"; do
   work=$build/tests/fuzz/long/$harness findings=experiments/fuzz/findings/$harness
   mkdir -p "$work" "$findings"
+  # Both limits when SECONDS is set: whichever comes first ends the run.
   limit=(-runs="$runs")
-  [ "$seconds" -gt 0 ] && limit=(-max_total_time="$seconds")
+  [ "$seconds" -gt 0 ] && limit+=(-max_total_time="$seconds")
   # Session transcripts (the peer's bytes of a whole session) are longer than
   # any file seed; tests/fuzz/CMakeLists.txt states the same lengths.
   max_len=65536
