@@ -19,7 +19,7 @@ namespace pinas::cost {
 // Thread-safe (immutable after construction).
 class PiCostModel final : public CostModel {
  public:
-  // Requires unit costs >= 0, bandwidth > 0 and round trip >= 0; throws
+  // Requires finite unit costs >= 0, bandwidth > 0 and round trip >= 0; throws
   // pinas::Error naming the offending field otherwise.
   explicit PiCostModel(pb::PiCalibration calibration);
 

@@ -18,7 +18,6 @@ constexpr std::array<std::string_view, kNumOps> kOpNames{
     "avg_pool_3x3", "skip", "conv_3x3", "conv_5x5", "dil_conv_3x3", "dil_conv_5x5"};
 constexpr std::array<int, 3> kCellChoices{5, 8, 11};
 constexpr std::array<std::int64_t, 4> kChannelChoices{8, 16, 24, 32};
-constexpr int kReductions = 2;
 constexpr int kMaxCells = 64;
 constexpr std::int64_t kMaxChannels = 65536;
 
