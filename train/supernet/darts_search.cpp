@@ -11,6 +11,7 @@
 #include "train/data/split.h"
 #include "train/detail/thread_settings.h"
 #include "train/supernet/darts_step.h"
+#include "train/supernet/detail/search_loaders.h"
 #include "train/supernet/supernet_checkpoint.h"
 #include "train/training_data.h"
 
@@ -169,17 +170,12 @@ double epoch_learning_rate(const DartsSearchSettings& settings, int epoch) {
 double alpha_part_accuracy(DartsSupernetImpl& supernet,
                            std::shared_ptr<const data::ImageDataset> dataset,
                            const data::Normalization& normalization, DataParallelGroup* group) {
-  data::BatchLoaderOptions options;
-  options.batch_size = 256;
-  options.shuffle = false;
-  options.threads = 1;
-  options.normalization = normalization;
-  data::BatchLoader loader(std::move(dataset), options);
+  auto loader = detail::make_evaluation_loader(std::move(dataset), normalization);
   supernet.eval();
   torch::NoGradGuard no_grad;
   int64_t correct = 0, total = 0;
-  loader.start_epoch(0);
-  while (auto batch = loader.next()) {
+  loader->start_epoch(0);
+  while (auto batch = loader->next()) {
     auto images = group != nullptr ? shard_of(*group, batch->images) : batch->images;
     auto labels = group != nullptr ? shard_of(*group, batch->labels) : batch->labels;
     correct += supernet.forward(images).argmax(1).eq(labels).sum().item<int64_t>();
@@ -243,20 +239,12 @@ DartsSearchResult run_darts_search(const DartsSearchSettings& settings,
     if (on_epoch) on_epoch(report);
   }
 
-  auto make_loader = [&](std::shared_ptr<const data::ImageDataset> part, uint64_t seed) {
-    data::BatchLoaderOptions options;
-    options.batch_size = settings.batch_size;
-    options.shuffle = true;
-    // A last batch of one image would break batch norm.
-    options.drop_last = static_cast<int64_t>(part->size()) > settings.batch_size;
-    options.seed = seed;
-    options.threads = 1;
-    options.normalization = data->normalization;
-    options.augmentation = data->augmentation;
-    return std::make_unique<data::BatchLoader>(std::move(part), options);
-  };
-  auto weight_loader = make_loader(weight_part, settings.seed * 2 + 1);
-  auto alpha_loader = make_loader(alpha_part, settings.seed * 2 + 2);
+  auto weight_loader =
+      detail::make_search_loader(weight_part, settings.batch_size, settings.seed * 2 + 1,
+                                 data->normalization, data->augmentation);
+  auto alpha_loader =
+      detail::make_search_loader(alpha_part, settings.batch_size, settings.seed * 2 + 2,
+                                 data->normalization, data->augmentation);
 
   DartsStepSettings step_settings;
   step_settings.unrolled = settings.unrolled;

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "train/data/batch_loader.h"
+#include "train/supernet/detail/search_loaders.h"
 
 namespace pinas::train::supernet {
 namespace {
@@ -108,17 +109,12 @@ torch::Tensor mixture(std::vector<torch::nn::AnyModule>& candidates, const torch
 double candidate_accuracy(torch::nn::AnyModule& candidate,
                           std::shared_ptr<const data::ImageDataset> dataset,
                           const data::Normalization& normalization) {
-  data::BatchLoaderOptions options;
-  options.batch_size = 256;
-  options.shuffle = false;
-  options.threads = 1;
-  options.normalization = normalization;
-  data::BatchLoader loader(std::move(dataset), options);
+  auto loader = detail::make_evaluation_loader(std::move(dataset), normalization);
   candidate.ptr()->eval();
   torch::NoGradGuard no_grad;
   int64_t correct = 0, total = 0;
-  loader.start_epoch(0);
-  while (auto batch = loader.next()) {
+  loader->start_epoch(0);
+  while (auto batch = loader->next()) {
     correct += candidate.forward(batch->images).argmax(1).eq(batch->labels).sum().item<int64_t>();
     total += batch->labels.size(0);
   }
@@ -214,19 +210,12 @@ LocationSearchResult run_location_search(
   for (const auto& report : result.history)
     if (on_epoch) on_epoch(report);
 
-  auto make_loader = [&](std::shared_ptr<const data::ImageDataset> part, uint64_t seed) {
-    data::BatchLoaderOptions options;
-    options.batch_size = settings.batch_size;
-    options.shuffle = true;
-    options.drop_last = static_cast<int64_t>(part->size()) > settings.batch_size;
-    options.seed = seed;
-    options.threads = 1;
-    options.normalization = inputs.normalization;
-    options.augmentation = inputs.augmentation;
-    return std::make_unique<data::BatchLoader>(std::move(part), options);
-  };
-  auto weight_loader = make_loader(inputs.weight_part, settings.seed * 2 + 1);
-  auto beta_loader = make_loader(inputs.beta_part, settings.seed * 2 + 2);
+  auto weight_loader =
+      detail::make_search_loader(inputs.weight_part, settings.batch_size, settings.seed * 2 + 1,
+                                 inputs.normalization, inputs.augmentation);
+  auto beta_loader =
+      detail::make_search_loader(inputs.beta_part, settings.batch_size, settings.seed * 2 + 2,
+                                 inputs.normalization, inputs.augmentation);
 
   for (auto& candidate : candidates) candidate.ptr()->train();
   for (int epoch = static_cast<int>(result.history.size()); epoch < settings.epochs; ++epoch) {
