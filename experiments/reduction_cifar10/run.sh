@@ -13,7 +13,9 @@
 # CPU schedule (2 cores, a few hours in all): teacher 20 epochs on all 50,000
 # images (SGD 0.1 cosine); SNL mask phase <= 4 epochs on 10,000 stratified
 # images (alpha Adam 1e-2, lambda0 1e-4, stop test every 10 steps) + 3 finetune
-# epochs; AutoReP 6 epochs on 10,000 images (gates Adam 1e-2, lambda 80).
+# epochs; AutoReP 10 epochs on 10,000 images (gates Adam 1e-2, lambda 80,
+# DaPa x^2 scale 0.2 and variance floor 0.04 as the released code; with the
+# exact fit, --autorep-x2-scale 1, ResNet-20 diverged from epoch 1).
 # --device cuda: the papers' schedules (teacher 160 epochs; SNL cap 2000 + 100
 # finetune; AutoReP 200 epochs) on the full training set.
 set -euo pipefail
@@ -39,7 +41,7 @@ threads=()
 [[ -n ${THREADS:-} ]] && threads=(--threads "$THREADS")
 
 teacher_epochs=20 subset=(--subset 10000) snl=(--snl-lambda 1e-4 --snl-patience 2 --snl-alpha-lr 1e-2 --snl-check-every 10 --epochs 4 --finetune-epochs 3)
-autorep=(--autorep-gate-lr 1e-2 --epochs 6)
+autorep=(--autorep-gate-lr 1e-2 --epochs 10)
 if [[ $device != cpu ]]; then teacher_epochs=160 subset=() snl=() autorep=(); fi
 
 if [[ ! -f $out/teacher.pb ]]; then

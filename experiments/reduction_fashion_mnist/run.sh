@@ -20,7 +20,10 @@
 #              lambda0 1e-4 x1.1 on stalls from epoch 2, stop test every 10
 #              steps), binarize, finetune 3 epochs (SGD 1e-3 cosine), KD T=4
 #   AutoReP    8 epochs (Adam 1e-3 cosine -> 1e-5, gates 1e-2, lambda 80,
-#              hysteresis 0.003, DaPa refit every 10 steps for 500), KD T=4
+#              hysteresis 0.003, DaPa refit every 10 steps for 500), KD T=4;
+#              the exact DaPa fit (x^2 scale 1, no variance floor), with which
+#              these figures were made before the released code's 0.2 / 0.04
+#              became the defaults
 #   DeepReDuce criticality 2 epochs per stage, reduced networks 8 epochs
 #              (SGD 0.05 cosine, KD 0.9/T=4)
 # With --device cuda the paper's schedules are used instead (SNL 2000/100
@@ -72,7 +75,7 @@ for method in $methods; do
       [[ $device != cpu ]] && schedule=()
       model=$out/teacher-cryptonas.pb ;;
     autorep)
-      schedule=(--autorep-gate-lr 1e-2 --epochs 8)
+      schedule=(--autorep-gate-lr 1e-2 --epochs 8 --autorep-x2-scale 1 --dapa-min-variance 1e-12)
       [[ $device != cpu ]] && schedule=()
       model=$out/teacher-cryptonas.pb ;;
     deepreduce)

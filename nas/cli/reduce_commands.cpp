@@ -174,6 +174,15 @@ void register_reduce(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--dapa-refit-until", job.autorep.dapa_refit_until, "AutoReP: DaPa warm-up, iterations")
       ->capture_default_str();
+  command
+      ->add_option("--autorep-x2-scale", job.autorep.x2_scale,
+                   "AutoReP: factor on DaPa's fitted x² coefficient (released scripts' --scale_x2; "
+                   "1: exact fit)")
+      ->capture_default_str();
+  command
+      ->add_option("--dapa-min-variance", job.autorep.dapa_min_variance,
+                   "AutoReP: floor on the variance DaPa fits from (released var_min)")
+      ->capture_default_str();
   command->add_option("--budget-slack", job.autorep.budget_slack,
                       "AutoReP: best epoch kept within budget + slack, then cut to the budget")
       ->capture_default_str();

@@ -100,6 +100,12 @@ MpiSession::MpiSession() {
   check_mpi(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler");
   check_mpi(MPI_Comm_rank(MPI_COMM_WORLD, &rank_), "MPI_Comm_rank");
   check_mpi(MPI_Comm_size(MPI_COMM_WORLD, &size_), "MPI_Comm_size");
+  MPI_Comm node = MPI_COMM_NULL;
+  check_mpi(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node),
+            "MPI_Comm_split_type (ranks on this node)");
+  const int status = MPI_Comm_size(node, &ranks_on_node_);
+  MPI_Comm_free(&node);
+  check_mpi(status, "MPI_Comm_size (ranks on this node)");
 }
 
 MpiSession::~MpiSession() {

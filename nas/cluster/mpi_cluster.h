@@ -24,6 +24,9 @@ class MpiSession {
   MpiSession& operator=(const MpiSession&) = delete;
   int rank() const { return rank_; }
   int size() const { return size_; }
+  // The ranks of this job on this machine (MPI_COMM_TYPE_SHARED), which share
+  // its cores. 1 without MPI.
+  int ranks_on_node() const { return ranks_on_node_; }
   // Rank 0's `text` on every rank. Throws ClusterError.
   std::string broadcast(const std::string& text) const;
   // The ranks are out of step (a failed MPI call, or rank 0 failing while
@@ -36,6 +39,7 @@ class MpiSession {
  private:
   int rank_ = 0;
   int size_ = 1;
+  int ranks_on_node_ = 1;
   bool abandoned_ = false;
 };
 

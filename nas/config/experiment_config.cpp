@@ -4,9 +4,11 @@
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "cost_models/pi_cost_model.h"
 #include "nas/strategies/darts_options.h"
@@ -253,12 +255,13 @@ void complete_and_validate(pb::ExperimentConfig& config, const std::string& orig
   if (training.batch_size() == 0) training.set_batch_size(64);
   if (training.learning_rate() == 0) training.set_learning_rate(0.05);
   if (training.weight_decay() == 0) training.set_weight_decay(5e-4);
-  if (training.threads_per_trial() == 0) training.set_threads_per_trial(1);
   if (training.batch_size() < 1) refuse(origin, "training.batch_size", "must be positive");
   if (training.learning_rate() <= 0) refuse(origin, "training.learning_rate", "must be positive");
   if (training.weight_decay() < 0) refuse(origin, "training.weight_decay", "must not be negative");
-  if (training.threads_per_trial() < 1)
-    refuse(origin, "training.threads_per_trial", "must be positive");
+  // 0 stays 0: it means "this machine's cores", resolved by trainer_threads()
+  // where the search runs, so a stored config resumes well on another machine.
+  if (training.threads_per_trial() < 0 || training.threads_per_trial() > 4096)
+    refuse(origin, "training.threads_per_trial", "must be in 0..4096 (0: every core)");
 
   if (config.max_trials() <= 0) refuse(origin, "max_trials", "must be positive");
   if (config.has_reduction()) {
@@ -285,6 +288,12 @@ void complete_and_validate(pb::ExperimentConfig& config, const std::string& orig
   if (config.parallelism() < 1 || config.parallelism() > 1024)
     refuse(origin, "parallelism", "must be in 1..1024");
   if (config.name().empty()) config.set_name("experiment");
+}
+
+int trainer_threads(const pb::ExperimentConfig& config, int trainers) {
+  if (config.training().threads_per_trial() > 0) return config.training().threads_per_trial();
+  const int cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  return std::max(1, cores / std::max(1, trainers));
 }
 
 std::string to_text(const pb::ExperimentConfig& config) {

@@ -31,6 +31,12 @@ pb::ExperimentConfig load_experiment_config(const std::filesystem::path& path);
 // Idempotent.
 void complete_and_validate(pb::ExperimentConfig& config, const std::string& origin);
 
+// The intra-op threads of one trainer when `trainers` train at once on this
+// machine: training.threads_per_trial when it is set, otherwise the machine's
+// cores split evenly among them (at least 1), so the default uses every core
+// without oversubscription. Requires a validated config. Thread-safe.
+int trainer_threads(const pb::ExperimentConfig& config, int trainers);
+
 // The config as protobuf text format (what the trial store keeps).
 std::string to_text(const pb::ExperimentConfig& config);
 

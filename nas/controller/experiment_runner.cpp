@@ -2,14 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "nas/cluster/cluster_error.h"
 #include "nas/cluster/mpi_cluster.h"
-#include "nas/controller/reduction_step.h"
 #include "nas/config/experiment_config.h"
+#include "nas/controller/reduction_step.h"
 #include "nas/controller/search_controller.h"
 #include "nas/evaluation/synthetic_evaluator.h"
 #include "nas/strategies/darts_options.h"
@@ -61,10 +62,13 @@ Experiment prepare(const SearchRequest& request) {
   return experiment;
 }
 
-// `cores` 0 = every core of the machine.
+// `cores` 0: training.threads_per_trial for each of `concurrent` trials when
+// it is set, otherwise every core of the machine, split among them.
 std::unique_ptr<Evaluator> make_evaluator(const pb::ExperimentConfig& config,
                                           const CandidateSpace& space, int concurrent,
                                           int cores = 0) {
+  if (cores == 0 && config.training().threads_per_trial() > 0)
+    cores = config.training().threads_per_trial() * std::max(1, concurrent);
   if (config.objective().source() == pb::SYNTHETIC)
     return std::make_unique<SyntheticEvaluator>(space.decision_space(), config.seed(),
                                                 config.objective().synthetic_epoch_seconds());
@@ -109,8 +113,11 @@ void search_as_controller(const Experiment& experiment, Executor& executor, std:
     std::shared_ptr<train::supernet::DataParallelGroup> group;
     if (session != nullptr && session->size() > 1)
       group = std::make_shared<MpiDataParallelGroup>(*session);
-    auto derived =
-        run_weight_sharing_phase(experiment.config, experiment.folder, log, std::move(group));
+    // Every rank on this machine trains its share of the supernet at once.
+    pb::ExperimentConfig config = experiment.config;
+    config.mutable_training()->set_threads_per_trial(
+        trainer_threads(config, session != nullptr ? session->ranks_on_node() : 1));
+    auto derived = run_weight_sharing_phase(config, experiment.folder, log, std::move(group));
     space = std::move(derived.space);
     strategy = std::move(derived.strategy);
 #else
@@ -213,6 +220,9 @@ void run_mpi_rank(MpiSession& session, const SearchRequest& request, std::ostrea
     auto value = nlohmann::json::parse(message);
     auto config =
         parse_experiment_config(value.at("config").get<std::string>(), "config from rank 0");
+    // The ranks on this machine share its cores, in the supernet and after it.
+    config.mutable_training()->set_threads_per_trial(
+        trainer_threads(config, session.ranks_on_node()));
 #ifdef PINAS_NAS_TRAINING
     // The weight-sharing supernet first, data-parallel with every rank.
     if (is_weight_sharing(config.strategy().kind()))

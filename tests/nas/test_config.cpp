@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <thread>
 
 #include "nas/config/experiment_config.h"
 #include "tests/nas/detail/config_errors.h"
@@ -70,6 +72,24 @@ TEST(ExperimentConfig, SemanticErrorsNameTheField) {
                "dataset.name");
   expect_field(kValid, "objective { budget { max_relus: 20000 } source: SYNTHETIC }", "",
                "objective");
+}
+
+TEST(ExperimentConfig, TrainersShareEveryCoreByDefault) {
+  auto config = parse_experiment_config(kValid, "exp.textproto");
+  // Unset stays 0 in the stored config, so a store resumes on another machine
+  // with that machine's cores.
+  EXPECT_EQ(config.training().threads_per_trial(), 0);
+  EXPECT_EQ(to_text(config).find("threads_per_trial"), std::string::npos);
+  const int cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  EXPECT_EQ(trainer_threads(config, 1), cores);
+  EXPECT_EQ(trainer_threads(config, 2), std::max(1, cores / 2));
+  EXPECT_EQ(trainer_threads(config, 4 * cores), 1);  // never 0, never over the cores
+  EXPECT_LE(trainer_threads(config, 3) * 3, std::max(3, cores));
+  config.mutable_training()->set_threads_per_trial(3);
+  EXPECT_EQ(trainer_threads(config, 8), 3);  // an explicit count is the user's call
+  EXPECT_NE(error_of(std::string(kValid) + "training { threads_per_trial: -1 }\n")
+                .find("field training.threads_per_trial"),
+            std::string::npos);
 }
 
 TEST(ExperimentConfig, UnreadableFileIsRefused) {

@@ -67,6 +67,29 @@ TEST(DaPa, FitsReluBetterThanTheZeroMeanFitOffCentre) {
   EXPECT_LT(error(fitted, 1.0, 0.5), 0.01);
 }
 
+TEST(DaPa, ReleasedVarianceFloorAndX2ScaleApplyToTheFit) {
+  // Channel 0 is constant (variance 0, the case whose exact fit has c2 -> inf);
+  // channel 1 alternates ±2 (mean 0, variance 4·8/7 unbiased over 8 values).
+  MixedActivationLayerImpl layer(2, 2, 2);
+  auto x = torch::zeros({2, 2, 2, 2});
+  x.select(1, 1).copy_(torch::tensor({2.0, -2.0, 2.0, -2.0, 2.0, -2.0, 2.0, -2.0}).view({2, 2, 2}));
+  layer.train();
+  layer.track_statistics(true);
+  for (int i = 0; i < 400; ++i) layer.forward(x);  // momentum 0.1: the running values converge
+  layer.fit_replacement_to_statistics(0.04, 0.2);
+  const auto c = layer.replacement().to(torch::kDouble);
+  const auto floor = detail::gaussian_relu_fit(0.0, 0.2);
+  const auto wide = detail::gaussian_relu_fit(0.0, std::sqrt(4.0 * 8.0 / 7.0));
+  EXPECT_NEAR(c[0][2].item<double>(), 0.2 * floor[2], 1e-5);
+  EXPECT_NEAR(c[0][0].item<double>(), floor[0], 1e-5);
+  EXPECT_NEAR(c[1][2].item<double>(), 0.2 * wide[2], 1e-5);
+  EXPECT_NEAR(c[1][1].item<double>(), wide[1], 1e-5);
+  layer.fit_replacement_to_statistics();  // the paper's closed form: exact, no floor to speak of
+  EXPECT_GT(layer.replacement()[0][2].item<double>(), 1e4);
+  EXPECT_THROW(layer.fit_replacement_to_statistics(0.0, 0.2), Error);
+  EXPECT_THROW(layer.fit_replacement_to_statistics(0.04, -1.0), Error);
+}
+
 TEST(AutoRepGates, HysteresisRule) {
   const double threshold = 0.003;
   // Columns: (state, weight) -> new state.

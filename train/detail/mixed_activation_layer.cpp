@@ -229,14 +229,20 @@ torch::Tensor MixedActivationLayerImpl::importance() const {
   return torch::where(live.gt(0.5), score, torch::full_like(score, -std::numeric_limits<float>::infinity()));
 }
 
-void MixedActivationLayerImpl::fit_replacement_to_statistics() {
+void MixedActivationLayerImpl::fit_replacement_to_statistics(double min_variance, double x2_scale) {
   if (!statistics_seen_) throw Error("DaPa: no pre-activation statistics were tracked");
+  if (!(min_variance > 0.0) || !std::isfinite(min_variance) || !(x2_scale >= 0.0) ||
+      !std::isfinite(x2_scale)) {
+    throw Error(
+        "DaPa: the variance floor must be positive and the x² scale non-negative, both finite");
+  }
   auto means = running_mean_.to(torch::kCPU, torch::kDouble);
   auto variances = running_var_.to(torch::kCPU, torch::kDouble);
   auto coefficients = torch::empty({channels_, 3}, torch::kFloat32);
   for (int64_t c = 0; c < channels_; ++c) {
-    const double deviation = std::sqrt(std::max(variances[c].item<double>(), 1e-12));
-    const auto fit = gaussian_relu_fit(means[c].item<double>(), deviation);
+    const double deviation = std::sqrt(std::max(variances[c].item<double>(), min_variance));
+    auto fit = gaussian_relu_fit(means[c].item<double>(), deviation);
+    fit[2] *= x2_scale;
     for (int k = 0; k < 3; ++k) coefficients[c][k] = static_cast<float>(fit[static_cast<size_t>(k)]);
   }
   set_replacement(coefficients);

@@ -87,8 +87,11 @@ class MixedActivationLayerImpl : public torch::nn::Module {
   // running per-channel mean and variance of the input.
   void track_statistics(bool on) { tracking_ = on; }
   // Sets the replacement (created if absent) to gaussian_relu_fit of each
-  // channel's running statistics. Requires statistics to have been tracked.
-  void fit_replacement_to_statistics();
+  // channel's running mean and variance, the variance clipped below at
+  // `min_variance`, with the x² coefficient multiplied by `x2_scale` (AutoReP's
+  // released --scale_x2). Requires statistics to have been tracked and
+  // min_variance > 0; throws Error otherwise.
+  void fit_replacement_to_statistics(double min_variance = 1e-12, double x2_scale = 1.0);
   torch::Tensor running_mean() const { return running_mean_; }
   torch::Tensor running_var() const { return running_var_; }
 

@@ -68,6 +68,14 @@ struct AutoRepOptions {
   int epochs = 200;
   int dapa_refit_every = 10;           // iterations
   int dapa_refit_until = 500;          // iterations of warm-up
+  // The released code (harveyp123/AutoReP, ReLU_masked_dapa_relay with
+  // x2act_auto) multiplies the fitted x² coefficient by --scale_x2, 0.2 in its
+  // DaPa scripts, and fits from a variance clipped below at var_min. Without
+  // both, an exact N(u, σ²) fit squares the outliers that identity shortcuts
+  // carry from block to block: ResNet-20 on CIFAR-10 diverged from the first
+  // epoch. 1 and ~0 give the closed form of the paper's text.
+  double x2_scale = 0.2;
+  double dapa_min_variance = 0.04;
   double kd_weight = 1.0;
   // The best epoch (validation) whose live count is within budget + slack is
   // kept, as the paper does; its mask is then cut to the budget exactly.

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <limits>
 
+#include "proto/error.h"
 #include "train/detail/mixed_activation_layer.h"
 #include "train/reduction/detail/budget_masks.h"
 #include "train/reduction/detail/reduction_methods.h"
@@ -15,9 +16,10 @@ namespace {
 
 // The replacement each site starts from: DaPa's fit once statistics exist,
 // until then the N(0, 1) fit; linear drops x²; identity has none.
-void initial_replacement(const ActivationSite& site, ReplacementKind kind) {
+void initial_replacement(const ActivationSite& site, ReplacementKind kind, double x2_scale) {
   if (kind == ReplacementKind::kIdentity) return;
-  const auto fit = gaussian_relu_fit(0.0, 1.0);
+  auto fit = gaussian_relu_fit(0.0, 1.0);
+  fit[2] *= x2_scale;
   auto coefficients = torch::empty({site.shape.channels, 3}, torch::kFloat32);
   coefficients.index_put_({torch::indexing::Slice(), 0}, static_cast<float>(fit[0]));
   coefficients.index_put_({torch::indexing::Slice(), 1}, static_cast<float>(fit[1]));
@@ -25,10 +27,11 @@ void initial_replacement(const ActivationSite& site, ReplacementKind kind) {
   site.layer->set_replacement(coefficients);
 }
 
-void refit(const std::vector<ActivationSite>& sites, ReplacementKind kind) {
+void refit(const std::vector<ActivationSite>& sites, const AutoRepOptions& options) {
+  const ReplacementKind kind = options.replacement;
   if (kind == ReplacementKind::kIdentity) return;
   for (const auto& site : sites) {
-    site.layer->fit_replacement_to_statistics();
+    site.layer->fit_replacement_to_statistics(options.dapa_min_variance, options.x2_scale);
     if (kind == ReplacementKind::kLinear) {
       torch::NoGradGuard no_grad;
       site.layer->replacement().index_put_({torch::indexing::Slice(), 2}, 0.0);
@@ -40,6 +43,14 @@ void refit(const std::vector<ActivationSite>& sites, ReplacementKind kind) {
 
 ReducedNetwork run_autorep(ReductionContext& context, int64_t budget, const std::filesystem::path& folder) {
   const AutoRepOptions& options = context.job().autorep;
+  if (options.dapa_refit_every < 1 || options.dapa_refit_until < 0 || !(options.x2_scale >= 0) ||
+      !(options.dapa_min_variance > 0) || !(options.hysteresis_threshold >= 0) ||
+      options.epochs < 1) {
+    throw Error(
+        "autorep: needs dapa_refit_every >= 1, dapa_refit_until >= 0, x2_scale >= 0, "
+        "dapa_min_variance > 0, "
+        "a hysteresis threshold >= 0 and at least one epoch");
+  }
   const std::string label = "autorep";
   Network network = context.student();
   auto sites = network->activation_sites();
@@ -47,7 +58,7 @@ ReducedNetwork run_autorep(ReductionContext& context, int64_t budget, const std:
   int64_t gates = 0;
   for (auto& site : sites) {
     site.layer->begin_autorep(options.hysteresis_threshold, generator, context.device());
-    initial_replacement(site, options.replacement);
+    initial_replacement(site, options.replacement, options.x2_scale);
     site.layer->track_statistics(true);
     gates += site.layer->live_relus(0.0);
   }
@@ -88,9 +99,9 @@ ReducedNetwork run_autorep(ReductionContext& context, int64_t budget, const std:
       torch::NoGradGuard no_grad;
       for (const auto& site : sites) site.layer->replacement().index_put_({torch::indexing::Slice(), 2}, 0.0);
     }
-    if (step + 1 < dapa_until && (step + 1) % options.dapa_refit_every == 0) refit(sites, options.replacement);
+    if (step + 1 < dapa_until && (step + 1) % options.dapa_refit_every == 0) refit(sites, options);
     if (step + 1 == static_cast<int64_t>(dapa_until)) {
-      refit(sites, options.replacement);
+      refit(sites, options);
       for (const auto& site : sites) site.layer->track_statistics(false);
     }
     return false;
