@@ -263,8 +263,11 @@ SessionTraffic count_session_traffic(const std::vector<LayerFeatures>& layers,
     std::vector<std::pair<std::string, he::ConvShape>> shapes;
     for (const LayerFeatures& layer : layers) {
       for (std::size_t i = 0; i < layer.linear_layers.size(); ++i) {
-        shapes.emplace_back(layer.name + (i == 0 ? "" : "/" + std::to_string(i)),
-                            shape_of(layer.linear_layers[i]));
+        // Appended piecewise: GCC 12 flags `"/" + std::to_string(i)` with a
+        // false -Wrestrict/-Wstringop-overflow at -O2.
+        std::string name = layer.name;
+        if (i > 0) name.append("/").append(std::to_string(i));
+        shapes.emplace_back(std::move(name), shape_of(layer.linear_layers[i]));
       }
     }
     if (!shapes.empty()) {
