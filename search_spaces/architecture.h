@@ -3,10 +3,11 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <cstddef>
 #include <cstdint>
-#include <map>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "proto/architecture.pb.h"
@@ -102,8 +103,19 @@ class Architecture {
   bool operator==(const Architecture& other) const;
 
  private:
+  // Hashes std::string and std::string_view alike, so find(string_view)
+  // looks up without building a string.
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view name) const noexcept {
+      return std::hash<std::string_view>{}(name);
+    }
+  };
+
   Graph graph_;
-  std::map<std::string, NodeId, std::less<>> index_;
+  // Node name -> id. Hashed, not ordered: building the IR of a candidate is
+  // on the cost model's per-query path, and a tree of strings was a third of it.
+  std::unordered_map<std::string, NodeId, NameHash, std::equal_to<>> index_;
   std::string name_;
   std::int64_t num_classes_ = 0;
   std::string space_;

@@ -15,7 +15,11 @@ using spaces::OpType;
 
 std::string shape_text(torch::IntArrayRef sizes) {
   std::string text;
-  for (size_t i = 0; i < sizes.size(); ++i) text += (i ? "x" : "") + std::to_string(sizes[i]);
+  // Appended piecewise: GCC 12 flags `"x" + std::to_string(...)` with a false -Wstringop-overflow.
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    if (i > 0) text += 'x';
+    text += std::to_string(sizes[i]);
+  }
   return text;
 }
 

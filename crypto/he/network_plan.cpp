@@ -101,6 +101,42 @@ ShapeKey key_of(const ConvShape& s) {
           s.kernel,      s.stride,    s.padding,  s.dilation,     s.groups};
 }
 
+// plan_layer() shared by every network this process plans: a batch of
+// cost-model queries meets the same layer shapes under the same parameters
+// candidate after candidate. The key holds everything plan_layer() reads.
+// Bounded (cleared when full); failures are not kept. Thread-safe.
+PlannedLayer shared_plan(const std::string& node, const ConvShape& shape, std::uint32_t weight_bits,
+                         const HeParameters& parameters) {
+  using Key = std::tuple<ShapeKey, std::uint32_t, std::size_t, std::vector<std::uint64_t>,
+                         std::uint32_t, double, double, std::uint32_t>;
+  constexpr std::size_t kMaxPlans = 1 << 16;
+  static std::mutex mutex;
+  static std::map<Key, PlannedLayer> plans;
+  const HeOptions& options = parameters.options();
+  Key key{key_of(shape),
+          weight_bits,
+          parameters.degree(),
+          parameters.primes(),
+          parameters.plaintext_bits(),
+          options.error_sigma,
+          options.error_tail_sigmas,
+          options.statistical_bits};
+  {
+    std::lock_guard lock(mutex);
+    const auto found = plans.find(key);
+    if (found != plans.end()) {
+      PlannedLayer layer = found->second;
+      layer.node = node;
+      return layer;
+    }
+  }
+  PlannedLayer layer = plan_layer(node, shape, weight_bits, parameters);
+  std::lock_guard lock(mutex);
+  if (plans.size() >= kMaxPlans) plans.clear();
+  plans.emplace(std::move(key), layer);
+  return layer;
+}
+
 // plan_layer() for the layers of one network under one parameter set,
 // computed once per distinct shape (cells repeat their shapes many times).
 class LayerPlanner {
@@ -111,7 +147,7 @@ class LayerPlanner {
     const ShapeKey key = key_of(shape);
     auto it = plans_.find(key);
     if (it == plans_.end())
-      it = plans_.emplace(key, plan_layer(node, shape, weight_bits_, parameters_)).first;
+      it = plans_.emplace(key, shared_plan(node, shape, weight_bits_, parameters_)).first;
     PlannedLayer layer = it->second;
     layer.node = node;
     return layer;

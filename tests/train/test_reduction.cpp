@@ -284,7 +284,9 @@ TEST(ReductionRuns, SnlSnlChannelAndAutoRepMeetTheirBudgets) {
     const ReductionResult result = run_reduction(short_job(model, method, out, budgets));
     expect_reduced(result, budgets);
     EXPECT_TRUE(std::filesystem::exists(out / "front.json"));
-    if (method == ReductionMethod::kAutoRep) EXPECT_GT(result.networks[0].polynomial_elements, 0);
+    if (method == ReductionMethod::kAutoRep) {
+      EXPECT_GT(result.networks[0].polynomial_elements, 0);
+    }
     // Resuming a finished run reruns nothing and reports the same front.
     ReductionJob again = short_job(model, method, out, budgets);
     again.resume = true;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <fstream>
 #include <iostream>
+#include <map>
 
 #include "proto/error.h"
 #include "search_spaces/cost_report.h"
