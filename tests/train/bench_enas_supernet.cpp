@@ -12,6 +12,7 @@
 #include <torch/torch.h>
 
 #include "search_spaces/cryptonas_space.h"
+#include "tests/train/detail/sgd_step_benchmark.h"
 #include "train/detail/thread_settings.h"
 #include "train/network.h"
 #include "train/supernet/enas_supernet.h"
@@ -48,23 +49,19 @@ void BM_EnasChildStep(benchmark::State& state) {
   options.input_width = s.width;
   options.layers = 6;
   options.channels = s.search_width;
-  options.op_style = state.range(1) == 0 ? detail::EnasOpStyle::kPaper : detail::EnasOpStyle::kSpace;
+  options.op_style =
+      state.range(1) == 0 ? detail::EnasOpStyle::kPaper : detail::EnasOpStyle::kSpace;
   EnasSupernet supernet(options, 1);
   supernet->train();
-  torch::optim::SGD weights(supernet->parameters(),
-                            torch::optim::SGDOptions(0.05).momentum(0.9).nesterov(true).weight_decay(1e-4));
+  torch::optim::SGD weights(
+      supernet->parameters(),
+      torch::optim::SGDOptions(0.05).momentum(0.9).nesterov(true).weight_decay(1e-4));
   const auto architecture = path();
   auto images = torch::randn({s.batch, s.channels, s.height, s.width});
   auto labels = torch::randint(0, 10, {s.batch}, torch::kLong);
-  for (auto _ : state) {
-    weights.zero_grad();
-    auto loss = torch::nn::functional::cross_entropy(supernet->forward(images, architecture), labels);
-    loss.backward();
-    torch::nn::utils::clip_grad_norm_(supernet->parameters(), 5.0);
-    weights.step();
-    benchmark::DoNotOptimize(loss.item<double>());
-  }
-  state.SetItemsProcessed(state.iterations() * s.batch);
+  testing::time_sgd_steps(
+      state, weights, supernet->parameters(), images, labels,
+      [&](const torch::Tensor& x) { return supernet->forward(x, architecture); });
   state.SetLabel(state.range(1) == 0 ? "paper ops" : "space ops");
 }
 
@@ -75,19 +72,13 @@ void BM_EnasDerivedStep(benchmark::State& state) {
   const auto genotype = space.parse(std::string(s.derived) + kLayers);
   Network network(space.build(genotype, spaces::Shape{s.channels, s.height, s.width}, 10), 1);
   network->train();
-  torch::optim::SGD optimizer(network->parameters(),
-                              torch::optim::SGDOptions(0.05).momentum(0.9).nesterov(true).weight_decay(1e-4));
+  torch::optim::SGD optimizer(
+      network->parameters(),
+      torch::optim::SGDOptions(0.05).momentum(0.9).nesterov(true).weight_decay(1e-4));
   auto images = torch::randn({s.batch, s.channels, s.height, s.width});
   auto labels = torch::randint(0, 10, {s.batch}, torch::kLong);
-  for (auto _ : state) {
-    optimizer.zero_grad();
-    auto loss = torch::nn::functional::cross_entropy(network->forward(images), labels);
-    loss.backward();
-    torch::nn::utils::clip_grad_norm_(network->parameters(), 5.0);
-    optimizer.step();
-    benchmark::DoNotOptimize(loss.item<double>());
-  }
-  state.SetItemsProcessed(state.iterations() * s.batch);
+  testing::time_sgd_steps(state, optimizer, network->parameters(), images, labels,
+                          [&](const torch::Tensor& x) { return network->forward(x); });
   state.SetLabel(s.derived);
 }
 

@@ -10,6 +10,7 @@
 #include <torch/torch.h>
 
 #include "search_spaces/sphynx_space.h"
+#include "tests/train/detail/sgd_step_benchmark.h"
 #include "train/detail/thread_settings.h"
 #include "train/network.h"
 #include "train/supernet/darts_step.h"
@@ -80,15 +81,8 @@ void BM_DerivedStep(benchmark::State& state) {
                               torch::optim::SGDOptions(0.025).momentum(0.9).weight_decay(3e-4));
   auto images = torch::randn({s.batch, s.channels, s.height, s.width});
   auto labels = torch::randint(0, 10, {s.batch}, torch::kLong);
-  for (auto _ : state) {
-    optimizer.zero_grad();
-    auto loss = torch::nn::functional::cross_entropy(network->forward(images), labels);
-    loss.backward();
-    torch::nn::utils::clip_grad_norm_(network->parameters(), 5.0);
-    optimizer.step();
-    benchmark::DoNotOptimize(loss.item<double>());
-  }
-  state.SetItemsProcessed(state.iterations() * s.batch);
+  testing::time_sgd_steps(state, optimizer, network->parameters(), images, labels,
+                          [&](const torch::Tensor& x) { return network->forward(x); });
   state.SetLabel(space.describe(genotype).substr(0, 10));
 }
 
