@@ -14,7 +14,8 @@ Candidate SyntheticSpace::realize(const Decisions& decisions) const {
   for (std::size_t i = 0; i < decisions.size(); ++i) {
     if (decisions[i] < 0 || decisions[i] >= space_.cardinalities[i])
       throw InvalidCandidate("synthetic decision " + std::to_string(i) + " is out of range");
-    candidate.key += (i ? "-" : "") + std::to_string(decisions[i]);
+    if (i > 0) candidate.key += '-';  // piecewise: GCC 12 misreads `"-" + to_string` (-Wstringop-overflow)
+    candidate.key += std::to_string(decisions[i]);
     candidate.relus += (decisions[i] + 1) * 1000;
     candidate.params += decisions[i] * 10 + 1;
   }
