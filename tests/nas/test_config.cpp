@@ -97,8 +97,12 @@ TEST(ExperimentConfig, UnreadableFileIsRefused) {
 }
 
 TEST(ExperimentConfig, ShippedConfigsParse) {
-  for (const char* name : {"experiments/quickstart/fashion_mnist.textproto", "experiments/quickstart/smoke.textproto",
-                           "experiments/quickstart/cifar10.textproto", "experiments/slurm/fashion_mnist.textproto"}) {
+  for (const char* name :
+       {"experiments/quickstart/fashion_mnist.textproto", "experiments/quickstart/smoke.textproto",
+        "experiments/quickstart/cifar10.textproto", "experiments/slurm/fashion_mnist.textproto",
+        "experiments/darts_cifar10/search.textproto",
+        "experiments/darts_fashion_mnist/search.textproto",
+        "experiments/enas_fashion_mnist/search.textproto"}) {
     std::filesystem::path path = std::filesystem::path(PINAS_SOURCE_DIR) / name;
     EXPECT_NO_THROW(load_experiment_config(path)) << path;
   }
