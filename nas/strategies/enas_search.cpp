@@ -9,6 +9,7 @@
 
 #include "train/data/batch_loader.h"
 #include "train/detail/thread_settings.h"
+#include "train/supernet/search_loaders.h"
 #include "train/training_data.h"
 
 namespace pinas::nas {
@@ -170,15 +171,9 @@ void check_settings(const EnasSearchSettings& settings) {
 class RewardBatches {
  public:
   RewardBatches(std::shared_ptr<const train::data::ImageDataset> part, int64_t batch_size,
-                uint64_t seed, const train::data::Normalization& normalization) {
-    train::data::BatchLoaderOptions options;
-    options.batch_size = batch_size;
-    options.shuffle = true;
-    options.drop_last = static_cast<int64_t>(part->size()) > batch_size;
-    options.seed = seed;
-    options.threads = 1;
-    options.normalization = normalization;
-    loader_ = std::make_unique<train::data::BatchLoader>(std::move(part), options);
+                uint64_t seed, const train::data::Normalization& normalization)
+      : loader_(train::supernet::make_search_loader(
+            std::move(part), batch_size, seed, normalization, train::data::AugmentationOptions{})) {
   }
   void start_epoch(int epoch) {
     stream_ = static_cast<uint64_t>(epoch) * kRewardStreams;

@@ -11,7 +11,7 @@
 #include "train/data/split.h"
 #include "train/detail/thread_settings.h"
 #include "train/supernet/darts_step.h"
-#include "train/supernet/detail/search_loaders.h"
+#include "train/supernet/search_loaders.h"
 #include "train/supernet/supernet_checkpoint.h"
 #include "train/training_data.h"
 
@@ -170,7 +170,7 @@ double epoch_learning_rate(const DartsSearchSettings& settings, int epoch) {
 double alpha_part_accuracy(DartsSupernetImpl& supernet,
                            std::shared_ptr<const data::ImageDataset> dataset,
                            const data::Normalization& normalization, DataParallelGroup* group) {
-  auto loader = detail::make_evaluation_loader(std::move(dataset), normalization);
+  auto loader = make_evaluation_loader(std::move(dataset), normalization);
   supernet.eval();
   torch::NoGradGuard no_grad;
   int64_t correct = 0, total = 0;
@@ -239,12 +239,10 @@ DartsSearchResult run_darts_search(const DartsSearchSettings& settings,
     if (on_epoch) on_epoch(report);
   }
 
-  auto weight_loader =
-      detail::make_search_loader(weight_part, settings.batch_size, settings.seed * 2 + 1,
-                                 data->normalization, data->augmentation);
-  auto alpha_loader =
-      detail::make_search_loader(alpha_part, settings.batch_size, settings.seed * 2 + 2,
-                                 data->normalization, data->augmentation);
+  auto weight_loader = make_search_loader(weight_part, settings.batch_size, settings.seed * 2 + 1,
+                                          data->normalization, data->augmentation);
+  auto alpha_loader = make_search_loader(alpha_part, settings.batch_size, settings.seed * 2 + 2,
+                                         data->normalization, data->augmentation);
 
   DartsStepSettings step_settings;
   step_settings.unrolled = settings.unrolled;

@@ -9,7 +9,7 @@
 #include <random>
 
 #include "train/data/batch_loader.h"
-#include "train/supernet/detail/search_loaders.h"
+#include "train/supernet/search_loaders.h"
 
 namespace pinas::train::supernet {
 namespace {
@@ -109,7 +109,7 @@ torch::Tensor mixture(std::vector<torch::nn::AnyModule>& candidates, const torch
 double candidate_accuracy(torch::nn::AnyModule& candidate,
                           std::shared_ptr<const data::ImageDataset> dataset,
                           const data::Normalization& normalization) {
-  auto loader = detail::make_evaluation_loader(std::move(dataset), normalization);
+  auto loader = make_evaluation_loader(std::move(dataset), normalization);
   candidate.ptr()->eval();
   torch::NoGradGuard no_grad;
   int64_t correct = 0, total = 0;
@@ -211,11 +211,11 @@ LocationSearchResult run_location_search(
     if (on_epoch) on_epoch(report);
 
   auto weight_loader =
-      detail::make_search_loader(inputs.weight_part, settings.batch_size, settings.seed * 2 + 1,
-                                 inputs.normalization, inputs.augmentation);
+      make_search_loader(inputs.weight_part, settings.batch_size, settings.seed * 2 + 1,
+                         inputs.normalization, inputs.augmentation);
   auto beta_loader =
-      detail::make_search_loader(inputs.beta_part, settings.batch_size, settings.seed * 2 + 2,
-                                 inputs.normalization, inputs.augmentation);
+      make_search_loader(inputs.beta_part, settings.batch_size, settings.seed * 2 + 2,
+                         inputs.normalization, inputs.augmentation);
 
   for (auto& candidate : candidates) candidate.ptr()->train();
   for (int epoch = static_cast<int>(result.history.size()); epoch < settings.epochs; ++epoch) {

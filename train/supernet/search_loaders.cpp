@@ -1,8 +1,8 @@
-#include "train/supernet/detail/search_loaders.h"
+#include "train/supernet/search_loaders.h"
 
 #include <utility>
 
-namespace pinas::train::supernet::detail {
+namespace pinas::train::supernet {
 
 std::unique_ptr<data::BatchLoader> make_search_loader(
     std::shared_ptr<const data::ImageDataset> part, int64_t batch_size, uint64_t seed,
@@ -28,4 +28,4 @@ std::unique_ptr<data::BatchLoader> make_evaluation_loader(
   return std::make_unique<data::BatchLoader>(std::move(dataset), options);
 }
 
-}  // namespace pinas::train::supernet::detail
+}  // namespace pinas::train::supernet

@@ -5,13 +5,13 @@
 
 #include "train/data/batch_loader.h"
 
-namespace pinas::train::supernet::detail {
+namespace pinas::train::supernet {
 
-// The loaders of a bilevel weight-sharing search (DARTS' α/w steps and
-// Sphynx's location stage): one half of the training split, shuffled per
-// epoch from `seed`, on one background thread. A last batch of one image
-// would break batch norm, so a partial last batch is dropped whenever the
-// half holds more than one batch. Throws what BatchLoader throws.
+// The loaders of a weight-sharing search (DARTS' α/w steps, Sphynx's
+// location stage, ENAS' reward minibatches): one part of the training split,
+// shuffled per epoch from `seed`, on one background thread. A last batch of
+// one image would break batch norm, so a partial last batch is dropped
+// whenever the part holds more than one batch. Throws what BatchLoader throws.
 std::unique_ptr<data::BatchLoader> make_search_loader(
     std::shared_ptr<const data::ImageDataset> part, int64_t batch_size, uint64_t seed,
     const data::Normalization& normalization, const data::AugmentationOptions& augmentation);
@@ -21,4 +21,4 @@ std::unique_ptr<data::BatchLoader> make_search_loader(
 std::unique_ptr<data::BatchLoader> make_evaluation_loader(
     std::shared_ptr<const data::ImageDataset> dataset, const data::Normalization& normalization);
 
-}  // namespace pinas::train::supernet::detail
+}  // namespace pinas::train::supernet
