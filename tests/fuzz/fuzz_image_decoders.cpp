@@ -2,8 +2,9 @@
 // layer below read_image_file() (train/data/detail/image_codecs; LibTorch-free,
 // so it is fuzzed as it is). Both decoders see every input: a clean
 // pinas::Error (DatasetError naming the file), or an image of 1 or 3 channels
-// and positive size whose interleaved pixels fill it exactly. Decoded images
-// are capped at 1 GiB by the decoders; -malloc_limit_mb holds them to less.
+// and positive size whose interleaved pixels fill it exactly. The decoders cap
+// decoded images at 256 MiB and libjpeg's working memory at 768 MiB, and grow
+// JPEG rows as they decode, so no input reaches -malloc_limit_mb (512).
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>

@@ -155,6 +155,30 @@ TEST(DataImageFile, BrokenFilesNameTheFile) {
   std::ofstream(huge_png, std::ios::binary) << huge;
   expect_dataset_error([&] { read_image_file(huge_png); },
                        huge_png.string() + ": 100000x100000 pixels is too large");
+  // A JPEG whose frame header announces 9000x9000 pixels (243 MB decoded, under
+  // the cap) but whose data stops after a few rows is corrupt data, found after
+  // decoding those rows rather than after allocating the whole image; one that
+  // announces 20000x20000 (1.2 GB) is refused before decoding.
+  std::ifstream jpeg_in(folder.path() / "good.jpg", std::ios::binary);
+  std::string jpeg((std::istreambuf_iterator<char>(jpeg_in)), std::istreambuf_iterator<char>());
+  const std::size_t frame = jpeg.find("\xff\xc0");
+  ASSERT_NE(frame, std::string::npos);
+  auto with_size = [&](int side) {
+    std::string bytes = jpeg;
+    for (std::size_t at : {frame + 5, frame + 7}) {
+      bytes[at] = static_cast<char>(side >> 8);
+      bytes[at + 1] = static_cast<char>(side & 0xff);
+    }
+    return bytes;
+  };
+  const fs::path tall_jpg = folder.path() / "tall.jpg";
+  std::ofstream(tall_jpg, std::ios::binary) << with_size(9000);
+  expect_dataset_error([&] { read_image_file(tall_jpg); },
+                       "JPEG file " + tall_jpg.string() + ": corrupt data");
+  const fs::path huge_jpg = folder.path() / "huge.jpg";
+  std::ofstream(huge_jpg, std::ios::binary) << with_size(20000);
+  expect_dataset_error([&] { read_image_file(huge_jpg); },
+                       huge_jpg.string() + ": cannot decode (20000x20000 pixels is too large)");
   // A broken file inside a folder fails the whole read, naming it.
   fs::create_directories(folder.path() / "set" / "a");
   fs::copy_file(folder.path() / "good.jpg", folder.path() / "set" / "a" / "1.jpg");

@@ -4,6 +4,7 @@
 // documented way out is longjmp back to the caller. The frames that call
 // setjmp() own only C objects, and only libjpeg's C frames lie between them and
 // the longjmp, so no destructor is ever skipped.
+#include <algorithm>
 #include <csetjmp>
 #include <cstdio>
 #include <cstring>
@@ -18,9 +19,16 @@ namespace pinas::train::data::detail {
 
 namespace {
 
-// Decoded images above this many bytes are refused before allocating: a hostile
-// or corrupt header must give an error, not an out-of-memory crash.
-constexpr uint64_t kMaximumImageBytes = uint64_t{1} << 30;
+// Decoded images above this many bytes (256 MiB, an RGB image of about 9,400 x
+// 9,400 pixels; the datasets pinas reads are 28 to 64 pixels a side) are refused
+// before allocating: a hostile or corrupt header must give an error, not an
+// out-of-memory crash.
+constexpr uint64_t kMaximumImageBytes = uint64_t{256} << 20;
+
+// libjpeg's own working memory (progressive coefficient buffers, about 2 bytes a
+// sample) is held to this; above it libjpeg fails cleanly for want of a backing
+// store instead of allocating.
+constexpr long kMaximumJpegWorkingBytes = long{768} << 20;
 
 struct JpegErrorHandler {
   jpeg_error_mgr manager;
@@ -75,15 +83,31 @@ bool decode_jpeg_into(const std::vector<uint8_t>& bytes, Image* image, char* mes
     jpeg_destroy_decompress(&info);
     return false;
   }
+  info.mem->max_memory_to_use = kMaximumJpegWorkingBytes;
   jpeg_start_decompress(&info);
   image->channels = info.output_components;
   image->height = info.output_height;
   image->width = info.output_width;
-  image->pixels.resize(static_cast<size_t>(image->channels * image->height * image->width));
+  // The buffer grows with the rows actually decoded, and decoding stops at the
+  // first corrupt-data warning: a few hundred bytes announcing a 600 MB image
+  // cost a few rows, not the whole allocation.
   const size_t stride = static_cast<size_t>(image->channels * image->width);
-  while (info.output_scanline < info.output_height) {
+  const size_t total = stride * static_cast<size_t>(image->height);
+  while (info.output_scanline < info.output_height && handler.warnings == 0) {
+    const size_t end = (static_cast<size_t>(info.output_scanline) + 1) * stride;
+    if (end > image->pixels.capacity()) {
+      image->pixels.reserve(std::min(total, std::max(end, 2 * image->pixels.capacity())));
+    }
+    image->pixels.resize(end);
     JSAMPROW row = image->pixels.data() + info.output_scanline * stride;
     jpeg_read_scanlines(&info, &row, 1);
+  }
+  if (handler.warnings > 0) {
+    // Corrupt data: the caller throws; finishing would read on through garbage.
+    jpeg_destroy_decompress(&info);
+    *warnings = handler.warnings;
+    std::memcpy(message, handler.message, JMSG_LENGTH_MAX);
+    return true;
   }
   jpeg_finish_decompress(&info);
   jpeg_destroy_decompress(&info);
