@@ -1,96 +1,256 @@
 #include "cost_models/calibration_fit.h"
 
+#include <algorithm>
 #include <cmath>
-#include <limits>
+#include <cstddef>
+#include <utility>
+
+#include "proto/error.h"
 
 namespace pinas::cost {
 namespace {
 
-double squared_error(const std::vector<double>& x1, const std::vector<double>& x2,
-                     const std::vector<double>& y, double a, double b) {
+// Solves the k x k system a·x = b in place by Gaussian elimination with
+// partial pivoting. Returns false when a pivot is negligible (the columns of
+// the subset are dependent), so the subset is skipped.
+bool solve(std::vector<std::vector<double>>& a, std::vector<double>& b) {
+  const std::size_t k = b.size();
+  for (std::size_t column = 0; column < k; ++column) {
+    std::size_t pivot = column;
+    for (std::size_t row = column + 1; row < k; ++row) {
+      if (std::abs(a[row][column]) > std::abs(a[pivot][column])) pivot = row;
+    }
+    // Columns are scaled to unit norm, so a pivot this small means dependence.
+    if (std::abs(a[pivot][column]) < 1e-10) return false;
+    std::swap(a[pivot], a[column]);
+    std::swap(b[pivot], b[column]);
+    for (std::size_t row = column + 1; row < k; ++row) {
+      const double factor = a[row][column] / a[column][column];
+      for (std::size_t j = column; j < k; ++j) a[row][j] -= factor * a[column][j];
+      b[row] -= factor * b[column];
+    }
+  }
+  for (std::size_t column = k; column-- > 0;) {
+    double value = b[column];
+    for (std::size_t j = column + 1; j < k; ++j) value -= a[column][j] * b[j];
+    b[column] = value / a[column][column];
+  }
+  return true;
+}
+
+double per_unit(double total, double units) {
+  return units > 0 ? total / units : 0.0;
+}
+
+// 1/y per row (rows of ~0 seconds get the weight of 1 ns), for relative error.
+std::vector<double> relative_weights(const std::vector<double>& y) {
+  std::vector<double> weights;
+  weights.reserve(y.size());
+  for (double value : y) weights.push_back(1.0 / std::max(value, 1e-9));
+  return weights;
+}
+
+double weighted_error(const std::vector<std::vector<double>>& columns,
+                      const std::vector<double>& coefficients, const std::vector<double>& y,
+                      const std::vector<double>& weights) {
   double error = 0;
   for (std::size_t i = 0; i < y.size(); ++i) {
-    const double residual = y[i] - a * x1[i] - b * x2[i];
-    error += residual * residual;
+    double value = y[i];
+    for (std::size_t k = 0; k < columns.size(); ++k) value -= coefficients[k] * columns[k][i];
+    error += value * value * weights[i] * weights[i];
   }
   return error;
 }
 
-double one_term(const std::vector<double>& x, const std::vector<double>& y) {
-  double xx = 0, xy = 0;
-  for (std::size_t i = 0; i < y.size(); ++i) {
-    xx += x[i] * x[i];
-    xy += x[i] * y[i];
-  }
-  return xx > 0 ? std::max(0.0, xy / xx) : 0.0;
-}
-
 }  // namespace
 
-std::pair<double, double> fit_two_terms(const std::vector<double>& x1,
-                                        const std::vector<double>& x2,
-                                        const std::vector<double>& y) {
-  double s11 = 0, s12 = 0, s22 = 0, s1y = 0, s2y = 0;
-  for (std::size_t i = 0; i < y.size(); ++i) {
-    s11 += x1[i] * x1[i];
-    s12 += x1[i] * x2[i];
-    s22 += x2[i] * x2[i];
-    s1y += x1[i] * y[i];
-    s2y += x2[i] * y[i];
+std::vector<double> fit_non_negative(const std::vector<std::vector<double>>& raw_columns,
+                                     const std::vector<double>& raw_y,
+                                     const std::vector<double>& weights) {
+  const std::size_t terms = raw_columns.size();
+  if (terms > 10) throw Error("calibration fit: at most 10 terms, got " + std::to_string(terms));
+  for (const auto& column : raw_columns) {
+    if (column.size() != raw_y.size()) throw Error("calibration fit: a column's length is not y's");
   }
-  std::pair<double, double> best{one_term(x1, y), 0.0};
-  double best_error = squared_error(x1, x2, y, best.first, best.second);
-  const auto consider = [&](double a, double b) {
-    const double error = squared_error(x1, x2, y, a, b);
+  if (!weights.empty() && weights.size() != raw_y.size()) {
+    throw Error("calibration fit: " + std::to_string(weights.size()) + " weights for " +
+                std::to_string(raw_y.size()) + " rows");
+  }
+  // Weighted least squares is ordinary least squares on rows scaled by w.
+  std::vector<std::vector<double>> columns = raw_columns;
+  std::vector<double> y = raw_y;
+  if (!weights.empty()) {
+    for (std::size_t i = 0; i < y.size(); ++i) {
+      if (!(weights[i] > 0) || !std::isfinite(weights[i])) {
+        throw Error("calibration fit: weight " + std::to_string(i) + " must be finite and > 0");
+      }
+      y[i] *= weights[i];
+      for (auto& column : columns) column[i] *= weights[i];
+    }
+  }
+  // Unit-norm columns keep the normal equations well conditioned although
+  // the raw features range from 1 (per batch) to 10^8 (MACs).
+  std::vector<double> norms(terms, 0.0);
+  for (std::size_t k = 0; k < terms; ++k) {
+    for (double value : columns[k]) norms[k] += value * value;
+    norms[k] = std::sqrt(norms[k]);
+  }
+  const auto residual = [&](const std::vector<double>& coefficients) {
+    double error = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+      double value = y[i];
+      for (std::size_t k = 0; k < terms; ++k) value -= coefficients[k] * columns[k][i];
+      error += value * value;
+    }
+    return error;
+  };
+  std::vector<double> best(terms, 0.0);
+  double best_error = residual(best);
+  for (std::uint32_t subset = 1; subset < (1u << terms); ++subset) {
+    std::vector<std::size_t> chosen;
+    bool usable = true;
+    for (std::size_t k = 0; k < terms; ++k) {
+      if ((subset >> k) & 1u) {
+        chosen.push_back(k);
+        usable = usable && norms[k] > 0;
+      }
+    }
+    if (!usable) continue;
+    std::vector<std::vector<double>> normal(chosen.size(), std::vector<double>(chosen.size(), 0));
+    std::vector<double> rhs(chosen.size(), 0);
+    for (std::size_t r = 0; r < chosen.size(); ++r) {
+      const auto& left = columns[chosen[r]];
+      for (std::size_t c = 0; c < chosen.size(); ++c) {
+        const auto& right = columns[chosen[c]];
+        double sum = 0;
+        for (std::size_t i = 0; i < y.size(); ++i) sum += left[i] * right[i];
+        normal[r][c] = sum / (norms[chosen[r]] * norms[chosen[c]]);
+      }
+      double sum = 0;
+      for (std::size_t i = 0; i < y.size(); ++i) sum += left[i] * y[i];
+      rhs[r] = sum / norms[chosen[r]];
+    }
+    if (!solve(normal, rhs)) continue;
+    std::vector<double> coefficients(terms, 0.0);
+    bool non_negative = true;
+    for (std::size_t r = 0; r < chosen.size(); ++r) {
+      coefficients[chosen[r]] = rhs[r] / norms[chosen[r]];
+      non_negative = non_negative && coefficients[chosen[r]] >= 0;
+    }
+    if (!non_negative) continue;
+    const double error = residual(coefficients);
     if (error < best_error) {
-      best = {a, b};
+      best = std::move(coefficients);
       best_error = error;
     }
-  };
-  consider(0.0, one_term(x2, y));
-  const double determinant = s11 * s22 - s12 * s12;
-  if (std::abs(determinant) > 1e-12 * std::max(1.0, s11 * s22)) {
-    const double a = (s1y * s22 - s2y * s12) / determinant;
-    const double b = (s2y * s11 - s1y * s12) / determinant;
-    if (a >= 0 && b >= 0) consider(a, b);
   }
   return best;
 }
 
+std::pair<double, double> fit_two_terms(const std::vector<double>& x1,
+                                        const std::vector<double>& x2,
+                                        const std::vector<double>& y) {
+  const std::vector<double> fit = fit_non_negative({x1, x2}, y);
+  return {fit[0], fit[1]};
+}
+
 pb::UnitCosts fit_unit_costs(const CalibrationObservations& observations, bool circa) {
-  struct Sums {
-    double units = 0, offline_bytes = 0, online_bytes = 0, offline_seconds = 0, online_seconds = 0;
-  };
-  const auto sum_kind = [&](const std::string& kind) {
-    Sums sums;
-    for (const GarbledObservation& observation : observations.garbled) {
-      if (observation.kind != kind) continue;
-      sums.units += static_cast<double>(observation.units);
-      sums.offline_bytes += observation.offline_bytes;
-      sums.online_bytes += observation.online_bytes;
-      sums.offline_seconds += observation.offline_seconds;
-      sums.online_seconds += observation.online_seconds;
+  const std::string relu_kind = circa ? "circa" : "relu";
+  const std::vector<std::string> kinds = {relu_kind, "truncation", "max_pool"};
+  // Bytes: exact per unit, so ratios of sums.
+  std::vector<double> units(kinds.size(), 0), offline_bytes(kinds.size(), 0),
+      online_bytes(kinds.size(), 0);
+  // Seconds: one row per step (its batches summed: a step's first pending
+  // batch waits for the client to evaluate them all, so only the step's sum
+  // is a clean measurement), a column per kind's units and one per batch.
+  std::vector<std::vector<double>> columns(kinds.size() + 1);
+  std::vector<double> offline_seconds, online_seconds, offline_weights, online_weights;
+  std::vector<std::vector<double>> step_batch_bytes;  // each row's batches' online bytes
+  std::int64_t last_step = -1;
+  for (const GarbledObservation& observation : observations.garbled) {
+    std::size_t kind = 0;
+    while (kind < kinds.size() && kinds[kind] != observation.kind) ++kind;
+    if (kind == kinds.size()) continue;  // the other ReLU flavour
+    const auto count = static_cast<double>(observation.units);
+    units[kind] += count;
+    offline_bytes[kind] += observation.offline_bytes;
+    online_bytes[kind] += observation.online_bytes;
+    if (observation.step < 0 || observation.step != last_step || online_seconds.empty()) {
+      for (auto& column : columns) column.push_back(0.0);
+      offline_seconds.push_back(0.0);
+      online_seconds.push_back(0.0);
+      offline_weights.push_back(observation.session_offline_seconds);
+      online_weights.push_back(observation.session_online_seconds);
+      step_batch_bytes.emplace_back();
     }
-    return sums;
+    last_step = observation.step;
+    columns[kind].back() += count;
+    columns[kinds.size()].back() += 1.0;
+    offline_seconds.back() += observation.offline_seconds;
+    online_seconds.back() += observation.online_seconds;
+    step_batch_bytes.back().push_back(observation.online_bytes);
+  }
+  // 1/session seconds where known, else 1/the step's own seconds.
+  const auto to_weights = [](std::vector<double>& weights, const std::vector<double>& y) {
+    for (std::size_t i = 0; i < y.size(); ++i) {
+      weights[i] = 1.0 / std::max(weights[i] > 0 ? weights[i] : y[i], 1e-9);
+    }
   };
-  const auto per_unit = [](double total, double units) { return units > 0 ? total / units : 0.0; };
+  to_weights(offline_weights, offline_seconds);
+  to_weights(online_weights, online_seconds);
+  const std::vector<double> offline = fit_non_negative(columns, offline_seconds, offline_weights);
+  // Online: the same columns plus, for each candidate knee, the bytes of the
+  // batches larger than it.
+  std::vector<double> online = fit_non_negative(columns, online_seconds, online_weights);
+  double knee = 0, per_byte_beyond_knee = 0;
+  double best_error = weighted_error(columns, online, online_seconds, online_weights);
+  // A knee must explain something: an improvement below this share of the
+  // signal is rounding (an exact fit without a knee has nothing to gain).
+  double signal = 0;
+  for (std::size_t i = 0; i < online_seconds.size(); ++i) {
+    signal += online_seconds[i] * online_seconds[i] * online_weights[i] * online_weights[i];
+  }
+  std::vector<double> candidates;
+  for (const auto& batches : step_batch_bytes) {
+    candidates.insert(candidates.end(), batches.begin(), batches.end());
+  }
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  for (double candidate : candidates) {
+    std::vector<std::vector<double>> with_knee = columns;
+    with_knee.emplace_back();
+    for (const auto& batches : step_batch_bytes) {
+      double beyond = 0;
+      for (double bytes : batches) beyond += bytes > candidate ? bytes : 0.0;
+      with_knee.back().push_back(beyond);
+    }
+    const std::vector<double> fit = fit_non_negative(with_knee, online_seconds, online_weights);
+    const double error = weighted_error(with_knee, fit, online_seconds, online_weights);
+    if (fit.back() > 0 && error < best_error - 1e-9 * signal) {
+      best_error = error;
+      online.assign(fit.begin(), fit.end() - 1);
+      knee = candidate;
+      per_byte_beyond_knee = fit.back();
+    }
+  }
 
   pb::UnitCosts unit;
-  const Sums relu = sum_kind(circa ? "circa" : "relu");
-  unit.set_relu_offline_bytes(per_unit(relu.offline_bytes, relu.units));
-  unit.set_relu_online_bytes(per_unit(relu.online_bytes, relu.units));
-  unit.set_relu_offline_seconds(per_unit(relu.offline_seconds, relu.units));
-  unit.set_relu_online_seconds(per_unit(relu.online_seconds, relu.units));
-  const Sums truncation = sum_kind("truncation");
-  unit.set_truncation_offline_bytes(per_unit(truncation.offline_bytes, truncation.units));
-  unit.set_truncation_online_bytes(per_unit(truncation.online_bytes, truncation.units));
-  unit.set_truncation_offline_seconds(per_unit(truncation.offline_seconds, truncation.units));
-  unit.set_truncation_online_seconds(per_unit(truncation.online_seconds, truncation.units));
-  const Sums comparison = sum_kind("max_pool");
-  unit.set_comparison_offline_bytes(per_unit(comparison.offline_bytes, comparison.units));
-  unit.set_comparison_online_bytes(per_unit(comparison.online_bytes, comparison.units));
-  unit.set_comparison_offline_seconds(per_unit(comparison.offline_seconds, comparison.units));
-  unit.set_comparison_online_seconds(per_unit(comparison.online_seconds, comparison.units));
+  unit.set_relu_offline_bytes(per_unit(offline_bytes[0], units[0]));
+  unit.set_relu_online_bytes(per_unit(online_bytes[0], units[0]));
+  unit.set_relu_offline_seconds(offline[0]);
+  unit.set_relu_online_seconds(online[0]);
+  unit.set_truncation_offline_bytes(per_unit(offline_bytes[1], units[1]));
+  unit.set_truncation_online_bytes(per_unit(online_bytes[1], units[1]));
+  unit.set_truncation_offline_seconds(offline[1]);
+  unit.set_truncation_online_seconds(online[1]);
+  unit.set_comparison_offline_bytes(per_unit(offline_bytes[2], units[2]));
+  unit.set_comparison_online_bytes(per_unit(online_bytes[2], units[2]));
+  unit.set_comparison_offline_seconds(offline[2]);
+  unit.set_comparison_online_seconds(online[2]);
+  unit.set_garbled_offline_seconds_per_batch(offline[3]);
+  unit.set_garbled_online_seconds_per_batch(online[3]);
+  unit.set_garbled_online_knee_bytes(knee);
+  unit.set_garbled_online_seconds_per_byte_beyond_knee(per_byte_beyond_knee);
 
   std::vector<double> ots, corrections, macs, bytes, seconds;
   for (const LinearObservation& observation : observations.linear) {
@@ -103,30 +263,55 @@ pb::UnitCosts fit_unit_costs(const CalibrationObservations& observations, bool c
   const auto [bytes_per_ot, bytes_per_correction] = fit_two_terms(ots, corrections, bytes);
   unit.set_linear_offline_bytes_per_ot(bytes_per_ot);
   unit.set_linear_offline_bytes_per_correction_byte(bytes_per_correction);
-  const auto [seconds_per_ot, seconds_per_mac] = fit_two_terms(ots, macs, seconds);
+  const std::vector<double> linear_fit =
+      fit_non_negative({ots, macs}, seconds, relative_weights(seconds));
+  const double seconds_per_ot = linear_fit[0], seconds_per_mac = linear_fit[1];
   unit.set_linear_offline_seconds_per_ot(seconds_per_ot);
   unit.set_linear_offline_seconds_per_mac(seconds_per_mac);
 
-  std::vector<double> products, ciphertexts, he_seconds;
+  std::vector<std::vector<double>> he(3);
+  std::vector<double> he_seconds;
   for (const HeLinearObservation& observation : observations.he_linear) {
-    products.push_back(static_cast<double>(observation.products));
-    ciphertexts.push_back(static_cast<double>(observation.ciphertexts));
+    he[0].push_back(static_cast<double>(observation.products));
+    he[1].push_back(static_cast<double>(observation.ciphertexts));
+    he[2].push_back(1.0);
     he_seconds.push_back(observation.seconds);
   }
-  const auto [seconds_per_product, seconds_per_ciphertext] =
-      fit_two_terms(products, ciphertexts, he_seconds);
-  unit.set_he_offline_seconds_per_product(seconds_per_product);
-  unit.set_he_offline_seconds_per_ciphertext(seconds_per_ciphertext);
+  const std::vector<double> he_fit = fit_non_negative(he, he_seconds, relative_weights(he_seconds));
+  unit.set_he_offline_seconds_per_product(he_fit[0]);
+  unit.set_he_offline_seconds_per_ciphertext(he_fit[1]);
+  unit.set_he_offline_seconds_per_layer(he_fit[2]);
 
-  double io_elements = 0, linear_macs = 0, other_bytes = 0, other_seconds = 0;
+  double io_elements = 0, other_bytes = 0;
+  std::vector<std::vector<double>> online_rest(4), offline_rest(2);
+  std::vector<double> online_rest_seconds, offline_rest_seconds, online_rest_weights,
+      offline_rest_weights;
   for (const SessionObservation& session : observations.sessions) {
+    // Weighed by the whole phase: the remainder's error counts as a share of it.
+    online_rest_weights.push_back(1.0 / std::max(session.online_seconds, 1e-9));
+    offline_rest_weights.push_back(1.0 / std::max(session.offline_seconds, 1e-9));
     io_elements += static_cast<double>(session.io_elements);
-    linear_macs += static_cast<double>(session.linear_macs);
     other_bytes += std::max(0.0, session.other_online_bytes);
-    other_seconds += std::max(0.0, session.other_online_seconds);
+    online_rest[0].push_back(static_cast<double>(session.linear_macs));
+    online_rest[1].push_back(static_cast<double>(session.linear_layers));
+    online_rest[2].push_back(static_cast<double>(session.polynomial_elements));
+    online_rest[3].push_back(1.0);
+    online_rest_seconds.push_back(std::max(0.0, session.other_online_seconds));
+    offline_rest[0].push_back(static_cast<double>(session.polynomial_elements));
+    offline_rest[1].push_back(1.0);
+    offline_rest_seconds.push_back(std::max(0.0, session.other_offline_seconds));
   }
   unit.set_io_online_bytes_per_element(per_unit(other_bytes, io_elements));
-  unit.set_linear_online_seconds_per_mac(per_unit(other_seconds, linear_macs));
+  const std::vector<double> rest_online =
+      fit_non_negative(online_rest, online_rest_seconds, online_rest_weights);
+  unit.set_linear_online_seconds_per_mac(rest_online[0]);
+  unit.set_linear_online_seconds_per_layer(rest_online[1]);
+  unit.set_polynomial_online_seconds(rest_online[2]);
+  unit.set_online_seconds_per_session(rest_online[3]);
+  const std::vector<double> rest_offline =
+      fit_non_negative(offline_rest, offline_rest_seconds, offline_rest_weights);
+  unit.set_polynomial_offline_seconds(rest_offline[0]);
+  unit.set_offline_seconds_per_session(rest_offline[1]);
   return unit;
 }
 

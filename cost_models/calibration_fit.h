@@ -8,9 +8,12 @@
 
 namespace pinas::cost {
 
-// One garbled layer as the runtime measured it. `units` counts what the unit
-// cost is per: elements for "relu", "circa" and "truncation", comparisons
-// for "max_pool".
+// One garbled batch as the runtime measured it (one entry of a session
+// report's garbled_layers). `units` counts what the unit cost is per:
+// elements for "relu", "circa" and "truncation", comparisons for "max_pool".
+// online_seconds is the server's window of the batch (labels out, the
+// client's evaluated shares back), which leaves out the server's linear
+// arithmetic that the client's window would include.
 struct GarbledObservation {
   std::string kind;
   std::int64_t units = 0;
@@ -18,6 +21,13 @@ struct GarbledObservation {
   double online_bytes = 0;
   double offline_seconds = 0;
   double online_seconds = 0;
+  // The program step the batch belongs to; consecutive batches of one step
+  // are fitted as one row. -1: a step of its own.
+  std::int64_t step = -1;
+  // The whole session's phase times: a step's residual is weighed as a share
+  // of its session (0: of the step itself).
+  double session_offline_seconds = 0;
+  double session_online_seconds = 0;
 };
 
 // One linear layer's offline preprocessing as the runtime measured it.
@@ -29,13 +39,19 @@ struct LinearObservation {
   double seconds = 0;
 };
 
-// What one whole session spent online outside its garbled layers: the
-// masked input and logits, and the local share arithmetic of linear layers.
+// What one whole session spent outside its garbled batches and (offline) its
+// linear layers: the masked input and logits, the server's share arithmetic
+// of linear layers, polynomial rounds, and each phase's fixed cost.
 struct SessionObservation {
   std::int64_t io_elements = 0;
   std::int64_t linear_macs = 0;
   double other_online_bytes = 0;
   double other_online_seconds = 0;
+  std::int64_t linear_layers = 0;        // linear steps the runtime runs
+  std::int64_t polynomial_elements = 0;  // elements through Beaver products
+  double other_offline_seconds = 0;
+  double online_seconds = 0;  // the whole phase, which weighs the remainder's fit
+  double offline_seconds = 0;
 };
 
 // One HE linear layer's offline preprocessing as the runtime measured it,
@@ -53,16 +69,43 @@ struct CalibrationObservations {
   std::vector<SessionObservation> sessions;
 };
 
-// Unit costs from observations: ratios of sums for the garbled kinds and the
-// session terms (so large layers weigh most), and a two-term non-negative
-// least-squares fit for linear layers (bytes on OTs and correction bytes,
-// seconds on OTs and MACs; HE seconds on products and ciphertexts). A kind with no observation
-// keeps cost 0; with `circa` the "circa" observations supply the ReLU costs. Thread-safe.
+// Unit costs from observations, every fit non-negative least squares:
+//   garbled bytes            ratios of sums per kind (bytes are exact per unit);
+//   garbled seconds          per unit of each kind plus one cost per batch,
+//                            fitted jointly over every batch (offline, online);
+//                            rows are steps (a step's batches summed);
+//                            online also a premium per byte of each batch
+//                            larger than a knee, the size (online bytes)
+//                            beyond which a batch's messages outgrow the
+//                            socket buffers and every byte of it costs more;
+//                            the knee is the candidate (each batch's size, or
+//                            none) that fits best;
+//   Gilboa linear layers     bytes on OTs and correction bytes, seconds on
+//                            OTs and MACs;
+//   HE linear layers         seconds on products, ciphertexts and layers;
+//   session remainder        online seconds on MACs, linear layers,
+//                            polynomial elements and one cost per session;
+//                            offline seconds on polynomial elements and one
+//                            cost per session; io bytes per element.
+// Every fit weighs an observation by 1/its seconds (relative error), a
+// garbled step by 1/its session's phase seconds, so each network counts by
+// its relative error and, within it, each step by its share of the time. A
+// term with no observation keeps cost 0; with `circa` the "circa"
+// observations supply the ReLU costs. Thread-safe.
 pb::UnitCosts fit_unit_costs(const CalibrationObservations& observations, bool circa);
 
-// The least-squares fit of y ≈ a·x1 + b·x2 with a, b >= 0 (the better of
-// the unconstrained solution when non-negative, and the two one-term fits).
-// Returns {a, b}. Exposed for tests.
+// The least-squares solution of y ≈ Σ_k c_k·columns[k] with every c_k >= 0:
+// the best unconstrained fit over each subset of the columns whose
+// coefficients are all non-negative (exact for the few terms used here).
+// With `weights` (one per row, > 0) it minimizes Σ_i (w_i·residual_i)²;
+// calibration passes 1/y so each observation counts by its relative error,
+// the error the model is judged by. Requires at most 10 columns, each of y's
+// length (and as many weights); throws pinas::Error otherwise. Thread-safe.
+std::vector<double> fit_non_negative(const std::vector<std::vector<double>>& columns,
+                                     const std::vector<double>& y,
+                                     const std::vector<double>& weights = {});
+
+// fit_non_negative with two columns. Returns {a, b}. Exposed for tests.
 std::pair<double, double> fit_two_terms(const std::vector<double>& x1,
                                         const std::vector<double>& x2,
                                         const std::vector<double>& y);

@@ -1,5 +1,6 @@
 #include "cost_models/pi_cost_model.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 
@@ -27,6 +28,21 @@ void require_non_negative(const google::protobuf::Message& message) {
   }
 }
 
+// A garbled batch's online bytes per copy, from the calibration's exact
+// per-unit bytes (a max-pool copy makes window - 1 comparisons).
+double online_bytes_per_unit(const GarbledBatchFeatures& batch, const pb::UnitCosts& unit) {
+  switch (batch.kind) {
+    case GarbledBatchFeatures::Kind::kRelu:
+    case GarbledBatchFeatures::Kind::kCirca:
+      return unit.relu_online_bytes();
+    case GarbledBatchFeatures::Kind::kTruncation:
+      return unit.truncation_online_bytes();
+    case GarbledBatchFeatures::Kind::kMaxPool:
+      return unit.comparison_online_bytes() * std::max(1, batch.window - 1);
+  }
+  return 0;
+}
+
 }  // namespace
 
 PiCostModel::PiCostModel(pb::PiCalibration calibration) : calibration_(std::move(calibration)) {
@@ -39,6 +55,10 @@ PiCostModel::PiCostModel(pb::PiCalibration calibration) : calibration_(std::move
 }
 
 ProtocolParameters PiCostModel::parameters() const {
+  return protocol_parameters(calibration_);
+}
+
+ProtocolParameters protocol_parameters(const pb::PiCalibration& calibration_) {
   ProtocolParameters parameters;
   parameters.ring_bits = calibration_.ring_bits();
   parameters.fractional_bits = calibration_.fractional_bits();
@@ -96,11 +116,27 @@ CostEstimate PiCostModel::estimate(const spaces::Architecture& architecture) con
                       unit.he_offline_seconds_per_ciphertext()
             : ots * unit.linear_offline_seconds_per_ot() +
                   macs * unit.linear_offline_seconds_per_mac();
-    layer.offline_seconds = relus * unit.relu_offline_seconds() +
+    double batches = 0, bytes_beyond_knee = 0;
+    for (const InteractiveStep& step : layer_features.steps) {
+      batches += static_cast<double>(step.batches.size());
+      for (const GarbledBatchFeatures& batch : step.batches) {
+        const double bytes = static_cast<double>(batch.copies) * online_bytes_per_unit(batch, unit);
+        if (bytes > unit.garbled_online_knee_bytes()) bytes_beyond_knee += bytes;
+      }
+    }
+    const auto linear_layers = static_cast<double>(layer_features.linear_layers.size());
+    layer.offline_seconds = batches * unit.garbled_offline_seconds_per_batch() +
+                            (protocol.linear_backend == LinearBackend::kHe
+                                 ? linear_layers * unit.he_offline_seconds_per_layer()
+                                 : 0.0) +
+                            relus * unit.relu_offline_seconds() +
                             truncations * unit.truncation_offline_seconds() +
                             comparisons * unit.comparison_offline_seconds() +
                             polynomials * unit.polynomial_offline_seconds() + linear_offline;
-    layer.online_seconds = relus * unit.relu_online_seconds() +
+    layer.online_seconds = batches * unit.garbled_online_seconds_per_batch() +
+                           bytes_beyond_knee * unit.garbled_online_seconds_per_byte_beyond_knee() +
+                           linear_layers * unit.linear_online_seconds_per_layer() +
+                           relus * unit.relu_online_seconds() +
                            truncations * unit.truncation_online_seconds() +
                            comparisons * unit.comparison_online_seconds() +
                            polynomials * unit.polynomial_online_seconds() +
@@ -115,11 +151,12 @@ CostEstimate PiCostModel::estimate(const spaces::Architecture& architecture) con
   estimate.online_rounds = traffic.online_rounds;
   estimate.totals = sum_features(features);  // free layers add nothing
   const pb::NetworkModel& network = calibration_.network();
-  estimate.offline_seconds = offline_compute +
+  estimate.offline_seconds = unit.offline_seconds_per_session() + offline_compute +
                              estimate.offline_bytes / network.bandwidth_bytes_per_second() +
                              network.round_trip_seconds();
   estimate.online_seconds =
-      online_compute + estimate.online_bytes / network.bandwidth_bytes_per_second() +
+      unit.online_seconds_per_session() + online_compute +
+      estimate.online_bytes / network.bandwidth_bytes_per_second() +
       static_cast<double>(estimate.online_rounds) * network.round_trip_seconds();
   estimate.cost = estimate.online_seconds;
   return estimate;

@@ -35,6 +35,10 @@ class PiCostModel final : public CostModel {
   pb::PiCalibration calibration_;
 };
 
+// The protocol parameters a calibration was measured with (its ring, scales,
+// ReLU mode and linear backend). Throws pinas::Error for an unknown backend.
+ProtocolParameters protocol_parameters(const pb::PiCalibration& calibration);
+
 // The linear backend a calibration names (field linear_backend; empty: HE).
 // Throws pinas::Error for another name.
 LinearBackend linear_backend_of(const pb::PiCalibration& calibration);

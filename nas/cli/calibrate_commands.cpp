@@ -6,16 +6,20 @@
 #include <google/protobuf/util/json_util.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <exception>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
 #include <thread>
 
 #include "cost_models/calibration_fit.h"
+#include "cost_models/layer_features.h"
 #include "cost_models/pi_cost_model.h"
 #include "crypto/net/two_party_loopback.h"
 #include "crypto/pi/client_session.h"
@@ -45,6 +49,8 @@ struct CalibrateOptions {
   bool validate = false;
   std::uint64_t seed = 1;
   bool json = false;
+  std::string observations_out;  // --observations: the raw measurements, JSON
+  int repeats = 1;               // --repeats: runs of each held-out network
 };
 
 struct Probe {
@@ -117,13 +123,16 @@ std::int64_t correction_bytes(const pi::LinearLayerCost& layer,
 }
 
 void add_observations(const Probe& probe, const pi::FixedPointConfig& config,
+                      const cost::ProtocolParameters& parameters,
                       cost::CalibrationObservations& observations) {
   const auto& client_layers = probe.client.report.garbled_layers;
   const auto& server_layers = probe.server.garbled_layers;
-  double garbled_online_bytes = 0, garbled_online_seconds = 0;
+  double garbled_online_bytes = 0, garbled_online_seconds = 0, garbled_offline_seconds = 0;
+  // Step ids are unique across probes, so no two probes' steps merge.
+  std::int64_t step = observations.garbled.empty() ? -1 : observations.garbled.back().step;
   for (std::size_t i = 0; i < client_layers.size(); ++i) {
     const pi::GarbledLayerCost& client = client_layers[i];
-    const double server_offline = i < server_layers.size() ? server_layers[i].offline_seconds : 0.0;
+    const pi::GarbledLayerCost* server = i < server_layers.size() ? &server_layers[i] : nullptr;
     cost::GarbledObservation observation;
     observation.kind = client.kind;
     observation.units = client.elements;
@@ -134,12 +143,23 @@ void add_observations(const Probe& probe, const pi::FixedPointConfig& config,
     }
     observation.offline_bytes = static_cast<double>(client.offline_bytes);
     observation.online_bytes = static_cast<double>(client.online_bytes);
-    observation.offline_seconds = std::max(client.offline_seconds, server_offline);
-    observation.online_seconds = client.online_seconds;
+    // Offline on the client's clock, which its linear layers' times share,
+    // so the windows tile its offline phase; online on the server's: the
+    // client's window would also hold the server's linear arithmetic before
+    // the batch, which the session remainder fits per MAC.
+    observation.offline_seconds = client.offline_seconds;
+    observation.online_seconds = server ? server->online_seconds : client.online_seconds;
+    // Batches of one step are consecutive and name the step's node.
+    if (i == 0 || client_layers[i - 1].node != client.node) ++step;
+    observation.step = step;
+    observation.session_offline_seconds = probe.client.report.offline.seconds;
+    observation.session_online_seconds = probe.server.online.seconds;
     garbled_online_bytes += observation.online_bytes;
     garbled_online_seconds += observation.online_seconds;
+    garbled_offline_seconds += observation.offline_seconds;
     observations.garbled.push_back(observation);
   }
+  double linear_offline_seconds = 0;
   // HE layers: the client's time, which spans its encryption, the server's
   // products and its own decryption.
   for (const pi::LinearLayerCost& layer : probe.client.report.linear_layers) {
@@ -147,22 +167,87 @@ void add_observations(const Probe& probe, const pi::FixedPointConfig& config,
     const auto work = probe.he_work.find(layer.node);
     if (work == probe.he_work.end()) continue;
     observations.he_linear.push_back({work->second.first, work->second.second, layer.seconds});
+    linear_offline_seconds += layer.seconds;
   }
   for (const pi::LinearLayerCost& layer : probe.server.linear_layers) {
     if (layer.backend != "cot") continue;
     observations.linear.push_back(
         {static_cast<std::int64_t>(layer.ots), correction_bytes(layer, config), layer.macs,
          static_cast<double>(layer.bytes_sent + layer.bytes_received), layer.seconds});
+    linear_offline_seconds += layer.seconds;
+  }
+  // The session's remainder is counted with the features the model predicts
+  // from, so the fit and the prediction cannot disagree on what a layer is.
+  const auto report = spaces::analyze(probe.architecture);
+  const std::vector<cost::LayerFeatures> features =
+      cost::extract_features(probe.architecture, report, parameters);
+  std::int64_t linear_layers = 0;
+  for (const cost::LayerFeatures& layer : features) {
+    linear_layers += static_cast<std::int64_t>(layer.linear_layers.size());
   }
   const pi::PhaseCost& online = probe.client.report.online;
-  const auto report = spaces::analyze(probe.architecture);
   const std::int64_t io_elements =
       probe.architecture.node(probe.architecture.input_node()).input_shape.elements() +
       report.output.elements();
-  observations.sessions.push_back(
-      {io_elements, probe.linear_macs,
-       static_cast<double>(online.bytes_sent + online.bytes_received) - garbled_online_bytes,
-       online.seconds - garbled_online_seconds});
+  cost::SessionObservation session;
+  session.io_elements = io_elements;
+  session.linear_macs = probe.linear_macs;
+  session.other_online_bytes =
+      static_cast<double>(online.bytes_sent + online.bytes_received) - garbled_online_bytes;
+  session.other_online_seconds = probe.server.online.seconds - garbled_online_seconds;
+  session.linear_layers = linear_layers;
+  session.polynomial_elements = cost::sum_features(features).polynomial_elements;
+  session.other_offline_seconds =
+      probe.client.report.offline.seconds - garbled_offline_seconds - linear_offline_seconds;
+  session.online_seconds = probe.server.online.seconds;
+  session.offline_seconds = probe.client.report.offline.seconds;
+  observations.sessions.push_back(session);
+}
+
+void write_observations(const cost::CalibrationObservations& observations,
+                        const std::string& path) {
+  nlohmann::json garbled = nlohmann::json::array(), linear = nlohmann::json::array(),
+                 he = nlohmann::json::array(), sessions = nlohmann::json::array();
+  for (const auto& o : observations.garbled) {
+    garbled.push_back({{"kind", o.kind},
+                       {"units", o.units},
+                       {"offline_bytes", o.offline_bytes},
+                       {"online_bytes", o.online_bytes},
+                       {"offline_s", o.offline_seconds},
+                       {"online_s", o.online_seconds},
+                       {"step", o.step}});
+  }
+  for (const auto& o : observations.linear) {
+    linear.push_back({{"ots", o.ots},
+                      {"correction_bytes", o.correction_bytes},
+                      {"macs", o.macs},
+                      {"bytes", o.bytes},
+                      {"seconds", o.seconds}});
+  }
+  for (const auto& o : observations.he_linear) {
+    he.push_back(
+        {{"products", o.products}, {"ciphertexts", o.ciphertexts}, {"seconds", o.seconds}});
+  }
+  for (const auto& o : observations.sessions) {
+    sessions.push_back({{"io_elements", o.io_elements},
+                        {"linear_macs", o.linear_macs},
+                        {"linear_layers", o.linear_layers},
+                        {"polynomial_elements", o.polynomial_elements},
+                        {"other_online_bytes", o.other_online_bytes},
+                        {"other_online_s", o.other_online_seconds},
+                        {"other_offline_s", o.other_offline_seconds},
+                        {"online_s", o.online_seconds},
+                        {"offline_s", o.offline_seconds}});
+  }
+  std::ofstream out(path, std::ios::trunc);
+  if (!out) throw Error(path + ": cannot open for writing");
+  out << nlohmann::json{{"garbled", garbled},
+                        {"linear", linear},
+                        {"he_linear", he},
+                        {"sessions", sessions}}
+             .dump(1)
+      << "\n";
+  if (!out) throw Error(path + ": write failed");
 }
 
 std::string describe_host() {
@@ -181,6 +266,19 @@ double relative_error(double predicted, double measured) {
 // `--validate`: networks the fit never saw (presets, one new sample of every
 // space, reduced models), run for real and compared with the model's
 // loopback prediction. Prints the error per network and the summary.
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+// (max - min) / median; 0 for one run.
+double spread(const std::vector<double>& values) {
+  const auto [low, high] = std::minmax_element(values.begin(), values.end());
+  const double middle = median(values);
+  return middle > 0 ? (*high - *low) / middle : 0.0;
+}
+
 nlohmann::json validate(const pb::PiCalibration& calibration, const pi::FixedPointConfig& config,
                         const CalibrateOptions& options) {
   pb::PiCalibration loopback = calibration;
@@ -206,37 +304,54 @@ nlohmann::json validate(const pb::PiCalibration& calibration, const pi::FixedPoi
   }
   nlohmann::json rows = nlohmann::json::array();
   double online_sum = 0, online_max = 0, offline_sum = 0, offline_max = 0;
+  double online_noise = 0, offline_noise = 0;
   if (!options.json) {
     std::cout << fmt::format(
-        "\nvalidation (held out, loopback):\n{:<28} {:>9} {:>9} {:>7} {:>9} {:>9} {:>7}\n",
-        "network", "online s", "predicted", "error", "offline s", "predicted", "error");
+        "\nvalidation (held out, loopback; median of {} runs, spread = (max - min) / median):\n"
+        "{:<28} {:>9} {:>9} {:>7} {:>7} {:>9} {:>9} {:>7} {:>7}\n",
+        options.repeats, "network", "online s", "predicted", "error", "spread", "offline s",
+        "predicted", "error", "spread");
   }
   for (std::size_t i = 0; i < held_out.size(); ++i) {
     HeldOut& network = held_out[i];
     if (!options.json) std::cerr << fmt::format("calibrate: validating on {}\n", network.label);
-    const Probe probe =
-        run_probe(std::move(network.architecture), config, options.seed + 100 + i, network.mixed);
-    const auto estimate = model.estimate(probe.architecture);
-    const auto& report = probe.client.report;
-    const double online_error = relative_error(estimate.online_seconds, report.online.seconds);
-    const double offline_error = relative_error(estimate.offline_seconds, report.offline.seconds);
+    // --repeats runs of the same network and weights: the median is what the
+    // prediction is judged against, the spread is the machine's own noise.
+    std::vector<double> online_runs, offline_runs;
+    std::optional<Probe> probe;
+    for (int repeat = 0; repeat < options.repeats; ++repeat) {
+      probe = run_probe(network.architecture, config, options.seed + 100 + i, network.mixed);
+      online_runs.push_back(probe->client.report.online.seconds);
+      offline_runs.push_back(probe->client.report.offline.seconds);
+    }
+    const auto estimate = model.estimate(probe->architecture);
+    const double online_seconds = median(online_runs), offline_seconds = median(offline_runs);
+    const double online_spread = spread(online_runs), offline_spread = spread(offline_runs);
+    online_noise = std::max(online_noise, online_spread);
+    offline_noise = std::max(offline_noise, offline_spread);
+    const double online_error = relative_error(estimate.online_seconds, online_seconds);
+    const double offline_error = relative_error(estimate.offline_seconds, offline_seconds);
     online_sum += std::abs(online_error);
     offline_sum += std::abs(offline_error);
     online_max = std::max(online_max, std::abs(online_error));
     offline_max = std::max(offline_max, std::abs(offline_error));
     rows.push_back({{"network", network.label},
-                    {"genotype", probe.architecture.genotype()},
-                    {"online_s", report.online.seconds},
+                    {"genotype", probe->architecture.genotype()},
+                    {"online_s", online_seconds},
                     {"predicted_online_s", estimate.online_seconds},
                     {"online_error", online_error},
-                    {"offline_s", report.offline.seconds},
+                    {"online_spread", online_spread},
+                    {"offline_s", offline_seconds},
                     {"predicted_offline_s", estimate.offline_seconds},
-                    {"offline_error", offline_error}});
+                    {"offline_error", offline_error},
+                    {"offline_spread", offline_spread},
+                    {"repeats", options.repeats}});
     if (!options.json) {
-      std::cout << fmt::format("{:<28} {:>9.4f} {:>9.4f} {:>+6.1f}% {:>9.4f} {:>9.4f} {:>+6.1f}%\n",
-                               network.label, report.online.seconds, estimate.online_seconds,
-                               100 * online_error, report.offline.seconds, estimate.offline_seconds,
-                               100 * offline_error);
+      std::cout << fmt::format(
+          "{:<28} {:>9.4f} {:>9.4f} {:>+6.1f}% {:>6.1f}% {:>9.4f} {:>9.4f} {:>+6.1f}% {:>6.1f}%\n",
+          network.label, online_seconds, estimate.online_seconds, 100 * online_error,
+          100 * online_spread, offline_seconds, estimate.offline_seconds, 100 * offline_error,
+          100 * offline_spread);
     }
   }
   const double count = static_cast<double>(held_out.size());
@@ -244,14 +359,17 @@ nlohmann::json validate(const pb::PiCalibration& calibration, const pi::FixedPoi
                             {"online_mean_absolute_error", online_sum / count},
                             {"online_max_absolute_error", online_max},
                             {"offline_mean_absolute_error", offline_sum / count},
-                            {"offline_max_absolute_error", offline_max}};
+                            {"offline_max_absolute_error", offline_max},
+                            {"repeats", options.repeats},
+                            {"online_max_spread", online_noise},
+                            {"offline_max_spread", offline_noise}};
   if (!options.json) {
     std::cout << fmt::format(
         "online seconds: mean absolute error {:.1f}%, max {:.1f}%; offline seconds: mean {:.1f}%, "
         "max "
-        "{:.1f}% ({} networks)\n",
+        "{:.1f}% ({} networks); largest run-to-run spread: online {:.1f}%, offline {:.1f}%\n",
         100 * online_sum / count, 100 * online_max, 100 * offline_sum / count, 100 * offline_max,
-        held_out.size());
+        held_out.size(), 100 * online_noise, 100 * offline_noise);
   }
   return {{"rows", rows}, {"summary", summary}};
 }
@@ -286,9 +404,6 @@ void calibrate(const CalibrateOptions& options) {
   }
   // The unit costs come from every probe's layers; the checks below show how
   // well the linear model reproduces each probe's totals.
-  cost::CalibrationObservations observations;
-  for (const Probe& probe : probes) add_observations(probe, config, observations);
-
   pb::PiCalibration calibration;
   calibration.set_ring_bits(static_cast<int>(config.ring_bits));
   calibration.set_fractional_bits(static_cast<int>(config.fractional_bits));
@@ -297,7 +412,11 @@ void calibrate(const CalibrateOptions& options) {
   calibration.set_circa_relu(circa);
   calibration.set_circa_truncated_bits(circa ? options.circa : 0);
   calibration.set_linear_backend(options.linear);  // what the probes ran
+  const cost::ProtocolParameters parameters = cost::protocol_parameters(calibration);
+  cost::CalibrationObservations observations;
+  for (const Probe& probe : probes) add_observations(probe, config, parameters, observations);
   *calibration.mutable_unit_costs() = cost::fit_unit_costs(observations, circa);
+  if (!options.observations_out.empty()) write_observations(observations, options.observations_out);
   calibration.set_measured_on(describe_host());
   calibration.set_source(fmt::format("pinas calibrate, {} probes of {}x{} inputs", probes.size(),
                                      options.size, options.size));
@@ -350,10 +469,15 @@ void calibrate(const CalibrateOptions& options) {
   const pb::UnitCosts& unit = calibration.unit_costs();
   std::cout << fmt::format(
       "\nper ReLU: {:.0f} B offline, {:.0f} B online, {:.2f} us offline, {:.2f} us online\n"
-      "per linear-layer OT: {:.2f} B; per MAC online: {:.2f} ns\n",
+      "per garbled batch: {:.2f} ms offline, {:.3f} ms online; per linear layer online: {:.3f} "
+      "ms\n"
+      "per linear-layer OT: {:.2f} B; per MAC online: {:.2f} ns; per session: {:.1f} ms "
+      "offline, {:.1f} ms online\n",
       unit.relu_offline_bytes(), unit.relu_online_bytes(), unit.relu_offline_seconds() * 1e6,
-      unit.relu_online_seconds() * 1e6, unit.linear_offline_bytes_per_ot(),
-      unit.linear_online_seconds_per_mac() * 1e9);
+      unit.relu_online_seconds() * 1e6, unit.garbled_offline_seconds_per_batch() * 1e3,
+      unit.garbled_online_seconds_per_batch() * 1e3, unit.linear_online_seconds_per_layer() * 1e3,
+      unit.linear_offline_bytes_per_ot(), unit.linear_online_seconds_per_mac() * 1e9,
+      unit.offline_seconds_per_session() * 1e3, unit.online_seconds_per_session() * 1e3);
   if (!options.out.empty()) std::cout << "calibration written to " << options.out << "\n";
   if (options.validate) validate(calibration, config, options);
 }
@@ -390,6 +514,14 @@ const CommandRegistration registration("calibrate", [](CLI::App& app) {
   command->add_option("--seed", options->seed, "Seed of the probe architectures and weights");
   command->add_option("--out", options->out, "Write the calibration (protobuf text) here");
   command->add_flag("--json", options->json, "Print the calibration and the checks as JSON");
+  command
+      ->add_option("--repeats", options->repeats,
+                   "With --validate: run each held-out network this many times and compare "
+                   "the prediction with the median (the spread shows the machine's noise)")
+      ->check(CLI::Range(1, 100));
+  command->add_option("--observations", options->observations_out,
+                      "Write every measurement the fit used (garbled batches, linear layers, "
+                      "sessions) to this JSON file, to study or refit it");
   command->callback([options] { calibrate(*options); });
 });
 

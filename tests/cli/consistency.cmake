@@ -37,6 +37,16 @@ grep -c 'circa_relu: true' \"$1\" && \"$0\" cost cryptonas-cnet1 --model pi --ca
 set_tests_properties(cli_calibrate_circa_zero_is_circa PROPERTIES TIMEOUT 300
                      PASS_REGULAR_EXPRESSION "^1\nCirca k=0\n$")
 
+# calibrate --observations writes every measurement the fit used: garbled
+# batches with their step, linear layers and one session per probe (4 spaces).
+add_test(NAME cli_calibrate_writes_its_observations
+         COMMAND sh -c "\"$0\" calibrate --probes 1 --size 4 --linear ot --observations \"$1\" > /dev/null 2>&1 && \
+grep -c '\"other_online_s\"' \"$1\""
+                 $<TARGET_FILE:pinas> ${PROJECT_BINARY_DIR}/calibrate_observations.json)
+set_tests_properties(cli_calibrate_writes_its_observations PROPERTIES TIMEOUT 300
+                     PASS_REGULAR_EXPRESSION "^4\n$")
+pinas_cli_error_test(cli_calibrate_refuses_zero_repeats "--repeats[^\n]*" calibrate --validate --repeats 0)
+
 # eval: the fixed-point options need --fixed-point (the float path has no ring or Circa).
 pinas_cli_error_test(cli_eval_circa_needs_fixed_point "--circa requires --fixed-point" eval model.pb --circa 8)
 pinas_cli_error_test(cli_eval_ring_bits_need_fixed_point "--ring-bits requires --fixed-point"

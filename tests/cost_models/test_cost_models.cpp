@@ -1,10 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <random>
+#include <tuple>
 
 #include "cost_models/calibration_fit.h"
 #include "cost_models/pi_cost_model.h"
@@ -152,6 +154,32 @@ TEST(PiCostModel, BytesAndRoundsAreCountedAsTheProtocolSendsThem) {
   EXPECT_EQ(estimate.cost, estimate.online_seconds);
 }
 
+// The fixed costs: one per garbled batch (the tiny network's ReLU is one
+// batch), one per linear step online (conv and fc) and per HE layer offline,
+// and one per session in each phase.
+TEST(PiCostModel, FixedCostsArePerBatchPerLayerAndPerSession) {
+  auto calibration = unit_calibration();
+  *calibration.mutable_network() = network_preset("loopback");
+  const PiCostModel plain(calibration);
+  auto* unit = calibration.mutable_unit_costs();
+  unit->set_garbled_online_seconds_per_batch(1e-3);
+  unit->set_garbled_offline_seconds_per_batch(4e-3);
+  unit->set_linear_online_seconds_per_layer(1e-4);
+  unit->set_he_offline_seconds_per_layer(2e-2);
+  unit->set_online_seconds_per_session(0.5);
+  unit->set_offline_seconds_per_session(0.25);
+  const PiCostModel fixed(calibration);
+  const auto before = plain.estimate(tiny_network());
+  const auto after = fixed.estimate(tiny_network());
+  EXPECT_NEAR(after.online_seconds - before.online_seconds, 0.5 + 1e-3 + 2 * 1e-4, 1e-12);
+  EXPECT_NEAR(after.offline_seconds - before.offline_seconds, 0.25 + 4e-3 + 2 * 2e-2, 1e-12);
+  calibration.set_linear_backend("ot");  // no HE layers to pay for
+  const auto ot = PiCostModel(calibration).estimate(tiny_network());
+  calibration.mutable_unit_costs()->set_he_offline_seconds_per_layer(0);
+  EXPECT_NEAR(ot.offline_seconds, PiCostModel(calibration).estimate(tiny_network()).offline_seconds,
+              1e-12);
+}
+
 TEST(PiCostModel, HeBackendCountsCiphertextsNotMacs) {
   auto calibration = unit_calibration();
   const PiCostModel he(calibration);  // linear_backend empty: HE, the runtime's default
@@ -244,6 +272,135 @@ TEST(CalibrationFit, NeverReturnsNegativeCoefficients) {
   EXPECT_GE(b, 0);
 }
 
+TEST(CalibrationFit, NonNegativeFitRecoversFourTermsWithAConstant) {
+  std::vector<std::vector<double>> columns(4);
+  std::vector<double> y;
+  std::mt19937_64 random(3);
+  std::uniform_real_distribution<double> uniform(0, 1);
+  for (int i = 0; i < 12; ++i) {
+    const double a = 1e6 * uniform(random), b = 1e3 * uniform(random), c = 40 * uniform(random);
+    columns[0].push_back(a);
+    columns[1].push_back(b);
+    columns[2].push_back(c);
+    columns[3].push_back(1);
+    y.push_back(2e-9 * a + 3e-5 * b + 0 * c + 0.125);
+  }
+  const std::vector<double> fit = fit_non_negative(columns, y);
+  EXPECT_NEAR(fit[0], 2e-9, 1e-15);
+  EXPECT_NEAR(fit[1], 3e-5, 1e-11);
+  EXPECT_NEAR(fit[2], 0, 1e-9);
+  EXPECT_NEAR(fit[3], 0.125, 1e-9);
+  // A term that only lowers y is held at 0, not made negative.
+  for (std::size_t i = 0; i < y.size(); ++i) y[i] -= 1e-3 * columns[2][i];
+  const std::vector<double> clipped = fit_non_negative(columns, y);
+  for (double coefficient : clipped) EXPECT_GE(coefficient, 0);
+  EXPECT_EQ(clipped[2], 0);
+  EXPECT_THROW(fit_non_negative(std::vector<std::vector<double>>(11, y), y), Error);
+  EXPECT_THROW(fit_non_negative({{1, 2}}, {1, 2, 3}), Error);
+}
+
+TEST(CalibrationFit, GarbledSecondsArePerUnitOfEachKindPlusOnePerBatch) {
+  CalibrationObservations observations;
+  const auto batch = [](std::string kind, std::int64_t units, double per_unit) {
+    GarbledObservation observation;
+    observation.kind = std::move(kind);
+    observation.units = units;
+    observation.offline_seconds = 4 * per_unit * static_cast<double>(units) + 2e-3;
+    observation.online_seconds = per_unit * static_cast<double>(units) + 1e-4;
+    return observation;
+  };
+  for (std::int64_t units : {224, 3584, 14336, 57344}) {
+    observations.garbled.push_back(batch("relu", units, 3e-6));
+    observations.garbled.push_back(batch("truncation", units / 4, 2e-6));
+  }
+  observations.garbled.push_back(batch("max_pool", 8000, 2.5e-6));
+  observations.garbled.push_back(batch("circa", 9000, 1.0));  // not this calibration's ReLU
+  const pb::UnitCosts unit = fit_unit_costs(observations, false);
+  EXPECT_NEAR(unit.relu_online_seconds(), 3e-6, 1e-12);
+  EXPECT_NEAR(unit.truncation_online_seconds(), 2e-6, 1e-12);
+  EXPECT_NEAR(unit.comparison_online_seconds(), 2.5e-6, 1e-12);
+  EXPECT_NEAR(unit.garbled_online_seconds_per_batch(), 1e-4, 1e-9);
+  EXPECT_NEAR(unit.relu_offline_seconds(), 1.2e-5, 1e-12);
+  EXPECT_NEAR(unit.garbled_offline_seconds_per_batch(), 2e-3, 1e-9);
+}
+
+// Batches whose messages outgrow the socket buffers cost more per byte: the
+// fit finds the knee among the batches' sizes and the premium per byte of a
+// batch beyond it.
+TEST(CalibrationFit, OnlineSecondsFindTheKneeInBatchBytes) {
+  CalibrationObservations observations;
+  const double knee = 776.0 * 4096;
+  for (std::int64_t units : {512, 1024, 2048, 4096, 8192, 16384, 32768}) {
+    GarbledObservation observation;
+    observation.kind = "relu";
+    observation.units = units;
+    observation.online_bytes = 776.0 * static_cast<double>(units);
+    observation.online_seconds =
+        2e-6 * static_cast<double>(units) + 5e-5 +
+        (observation.online_bytes > knee ? 1.5e-9 * observation.online_bytes : 0);
+    observations.garbled.push_back(observation);
+  }
+  const pb::UnitCosts unit = fit_unit_costs(observations, false);
+  EXPECT_DOUBLE_EQ(unit.garbled_online_knee_bytes(), knee);
+  EXPECT_NEAR(unit.garbled_online_seconds_per_byte_beyond_knee(), 1.5e-9, 1e-14);
+  EXPECT_NEAR(unit.relu_online_seconds(), 2e-6, 1e-11);
+  EXPECT_NEAR(unit.garbled_online_seconds_per_batch(), 5e-5, 1e-9);
+  // The model charges a batch over the knee for its excess bytes.
+  pb::PiCalibration calibration = unit_calibration();
+  *calibration.mutable_unit_costs() = unit;
+  *calibration.mutable_network() = network_preset("loopback");
+  const auto network = spaces::make_preset("cryptonas-cnet1");  // 14,336-element ReLU batches
+  const auto with_knee = PiCostModel(calibration).estimate(network);
+  calibration.mutable_unit_costs()->set_garbled_online_seconds_per_byte_beyond_knee(0);
+  const auto without = PiCostModel(calibration).estimate(network);
+  EXPECT_GT(with_knee.online_seconds, without.online_seconds);
+  EXPECT_EQ(with_knee.offline_seconds, without.offline_seconds);
+}
+
+// A step's batches are one row: how the step's time falls among its batches
+// (the first pending one waits for all) does not move the fit.
+TEST(CalibrationFit, BatchesOfOneStepAreFittedAsOneRow) {
+  CalibrationObservations observations;
+  std::int64_t step = 0;
+  for (std::int64_t units : {1000, 3000, 5000, 9000}) {
+    const double total = 3e-6 * static_cast<double>(units + 100) + 2 * 1e-4;
+    GarbledObservation big{"relu", units, 0, 0, 0, 0.9 * total, step};
+    GarbledObservation border{"relu", 100, 0, 0, 0, 0.1 * total, step};
+    observations.garbled.push_back(big);
+    observations.garbled.push_back(border);
+    ++step;
+  }
+  const pb::UnitCosts unit = fit_unit_costs(observations, false);
+  EXPECT_NEAR(unit.relu_online_seconds(), 3e-6, 1e-12);
+  EXPECT_NEAR(unit.garbled_online_seconds_per_batch(), 1e-4, 1e-9);
+}
+
+TEST(CalibrationFit, SessionRemainderIsPerMacPerLayerPerPolynomialAndPerSession) {
+  CalibrationObservations observations;
+  for (const auto& [macs, layers, polynomials] :
+       std::vector<std::tuple<std::int64_t, std::int64_t, std::int64_t>>{{1000000, 4, 0},
+                                                                         {80000000, 21, 0},
+                                                                         {5000000, 9, 30000},
+                                                                         {40000000, 12, 8000},
+                                                                         {2000000, 30, 0},
+                                                                         {60000000, 7, 50000}}) {
+    SessionObservation session;
+    session.linear_macs = macs;
+    session.linear_layers = layers;
+    session.polynomial_elements = polynomials;
+    session.other_online_seconds = 3e-10 * macs + 2e-4 * layers + 1e-6 * polynomials + 0.01;
+    session.other_offline_seconds = 5e-6 * polynomials + 0.03;
+    observations.sessions.push_back(session);
+  }
+  const pb::UnitCosts unit = fit_unit_costs(observations, false);
+  EXPECT_NEAR(unit.linear_online_seconds_per_mac(), 3e-10, 1e-16);
+  EXPECT_NEAR(unit.linear_online_seconds_per_layer(), 2e-4, 1e-10);
+  EXPECT_NEAR(unit.polynomial_online_seconds(), 1e-6, 1e-12);
+  EXPECT_NEAR(unit.online_seconds_per_session(), 0.01, 1e-9);
+  EXPECT_NEAR(unit.polynomial_offline_seconds(), 5e-6, 1e-12);
+  EXPECT_NEAR(unit.offline_seconds_per_session(), 0.03, 1e-9);
+}
+
 TEST(CalibrationFit, HeLinearSecondsArePerProductAndPerCiphertext) {
   CalibrationObservations observations;
   for (const auto& [products, ciphertexts] :
@@ -255,7 +412,7 @@ TEST(CalibrationFit, HeLinearSecondsArePerProductAndPerCiphertext) {
   EXPECT_NEAR(unit.he_offline_seconds_per_ciphertext(), 5e-4, 1e-12);
 }
 
-TEST(CalibrationFit, UnitCostsAreRatiosOfSums) {
+TEST(CalibrationFit, BytesAreRatiosOfSums) {
   CalibrationObservations observations;
   observations.garbled.push_back({"relu", 100, 300000, 60000, 0.01, 0.002});
   observations.garbled.push_back({"relu", 300, 900000, 180000, 0.03, 0.006});
@@ -264,10 +421,10 @@ TEST(CalibrationFit, UnitCostsAreRatiosOfSums) {
   const pb::UnitCosts unit = fit_unit_costs(observations, false);
   EXPECT_DOUBLE_EQ(unit.relu_offline_bytes(), 3000);
   EXPECT_DOUBLE_EQ(unit.relu_online_bytes(), 600);
-  EXPECT_DOUBLE_EQ(unit.relu_online_seconds(), 2e-5);
+  EXPECT_NEAR(unit.relu_online_seconds(), 2e-5, 1e-15);
   EXPECT_DOUBLE_EQ(unit.comparison_offline_bytes(), 3000);
   EXPECT_DOUBLE_EQ(unit.io_online_bytes_per_element(), 8);
-  EXPECT_DOUBLE_EQ(unit.linear_online_seconds_per_mac(), 1e-6);
+  EXPECT_NEAR(unit.linear_online_seconds_per_mac(), 1e-6, 1e-15);
   EXPECT_DOUBLE_EQ(unit.truncation_online_bytes(), 0);  // not observed
 }
 
