@@ -102,7 +102,8 @@ TEST(ExperimentConfig, ShippedConfigsParse) {
         "experiments/quickstart/cifar10.textproto", "experiments/slurm/fashion_mnist.textproto",
         "experiments/darts_cifar10/search.textproto",
         "experiments/darts_fashion_mnist/search.textproto",
-        "experiments/enas_fashion_mnist/search.textproto"}) {
+        "experiments/enas_fashion_mnist/search.textproto",
+        "experiments/enas_cifar10/search.textproto"}) {
     std::filesystem::path path = std::filesystem::path(PINAS_SOURCE_DIR) / name;
     EXPECT_NO_THROW(load_experiment_config(path)) << path;
   }
