@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <utility>
 
+#include "cost_models/pi_cost_model.h"
 #include "proto/error.h"
 
 namespace pinas::cost {
@@ -216,21 +217,39 @@ pb::UnitCosts fit_unit_costs(const CalibrationObservations& observations, bool c
   }
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
-  for (double candidate : candidates) {
-    std::vector<std::vector<double>> with_knee = columns;
-    with_knee.emplace_back();
-    for (const auto& batches : step_batch_bytes) {
-      double beyond = 0;
-      for (double bytes : batches) beyond += bytes > candidate ? bytes : 0.0;
-      with_knee.back().push_back(beyond);
+  // At most 48 candidates (evenly spaced in the sorted sizes) keep the pair
+  // search at about a thousand small fits however many probes ran.
+  constexpr std::size_t kMaximumCandidates = 48;
+  if (candidates.size() > kMaximumCandidates) {
+    std::vector<double> thinned;
+    for (std::size_t i = 0; i < kMaximumCandidates; ++i) {
+      thinned.push_back(candidates[i * (candidates.size() - 1) / (kMaximumCandidates - 1)]);
     }
-    const std::vector<double> fit = fit_non_negative(with_knee, online_seconds, online_weights);
-    const double error = weighted_error(with_knee, fit, online_seconds, online_weights);
-    if (fit.back() > 0 && error < best_error - 1e-9 * signal) {
-      best_error = error;
-      online.assign(fit.begin(), fit.end() - 1);
-      knee = candidate;
-      per_byte_beyond_knee = fit.back();
+    candidates = std::move(thinned);
+  }
+  // Every (start, end) pair of candidates, end == start being a step.
+  double knee_end = 0;
+  pb::UnitCosts shape;
+  for (std::size_t first = 0; first < candidates.size(); ++first) {
+    for (std::size_t last = first; last < candidates.size(); ++last) {
+      shape.set_garbled_online_knee_bytes(candidates[first]);
+      shape.set_garbled_online_knee_end_bytes(candidates[last]);
+      std::vector<std::vector<double>> with_knee = columns;
+      with_knee.emplace_back();
+      for (const auto& batches : step_batch_bytes) {
+        double beyond = 0;
+        for (double bytes : batches) beyond += bytes * knee_share(bytes, shape);
+        with_knee.back().push_back(beyond);
+      }
+      const std::vector<double> fit = fit_non_negative(with_knee, online_seconds, online_weights);
+      const double error = weighted_error(with_knee, fit, online_seconds, online_weights);
+      if (fit.back() > 0 && error < best_error - 1e-9 * signal) {
+        best_error = error;
+        online.assign(fit.begin(), fit.end() - 1);
+        knee = candidates[first];
+        knee_end = candidates[last];
+        per_byte_beyond_knee = fit.back();
+      }
     }
   }
 
@@ -251,6 +270,7 @@ pb::UnitCosts fit_unit_costs(const CalibrationObservations& observations, bool c
   unit.set_garbled_online_seconds_per_batch(online[3]);
   unit.set_garbled_online_knee_bytes(knee);
   unit.set_garbled_online_seconds_per_byte_beyond_knee(per_byte_beyond_knee);
+  unit.set_garbled_online_knee_end_bytes(knee_end);
 
   std::vector<double> ots, corrections, macs, bytes, seconds;
   for (const LinearObservation& observation : observations.linear) {

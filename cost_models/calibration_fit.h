@@ -77,9 +77,10 @@ struct CalibrationObservations {
 //                            online also a premium per byte of each batch
 //                            larger than a knee, the size (online bytes)
 //                            beyond which a batch's messages outgrow the
-//                            socket buffers and every byte of it costs more;
-//                            the knee is the candidate (each batch's size, or
-//                            none) that fits best;
+//                            socket buffers and every byte of it costs more,
+//                            rising linearly to the full premium at the knee's
+//                            end; knee and end are the pair of candidates
+//                            (each batch's size, or none) that fits best;
 //   Gilboa linear layers     bytes on OTs and correction bytes, seconds on
 //                            OTs and MACs;
 //   HE linear layers         seconds on products, ciphertexts and layers;

@@ -54,6 +54,14 @@ PiCostModel::PiCostModel(pb::PiCalibration calibration) : calibration_(std::move
   }
 }
 
+double knee_share(double bytes, const pb::UnitCosts& unit) {
+  const double start = unit.garbled_online_knee_bytes();
+  const double end = unit.garbled_online_knee_end_bytes();
+  if (bytes <= start) return 0.0;
+  if (end <= start || bytes >= end) return 1.0;
+  return (bytes - start) / (end - start);
+}
+
 ProtocolParameters PiCostModel::parameters() const {
   return protocol_parameters(calibration_);
 }
@@ -121,7 +129,7 @@ CostEstimate PiCostModel::estimate(const spaces::Architecture& architecture) con
       batches += static_cast<double>(step.batches.size());
       for (const GarbledBatchFeatures& batch : step.batches) {
         const double bytes = static_cast<double>(batch.copies) * online_bytes_per_unit(batch, unit);
-        if (bytes > unit.garbled_online_knee_bytes()) bytes_beyond_knee += bytes;
+        bytes_beyond_knee += bytes * knee_share(bytes, unit);
       }
     }
     const auto linear_layers = static_cast<double>(layer_features.linear_layers.size());

@@ -39,6 +39,10 @@ class PiCostModel final : public CostModel {
 // ReLU mode and linear backend). Throws pinas::Error for an unknown backend.
 ProtocolParameters protocol_parameters(const pb::PiCalibration& calibration);
 
+// The share (0 to 1) of the online per-byte premium a garbled batch of
+// `bytes` online bytes pays under `unit` (its knee and knee end).
+double knee_share(double bytes, const pb::UnitCosts& unit);
+
 // The linear backend a calibration names (field linear_backend; empty: HE).
 // Throws pinas::Error for another name.
 LinearBackend linear_backend_of(const pb::PiCalibration& calibration);

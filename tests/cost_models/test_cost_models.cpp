@@ -375,6 +375,36 @@ TEST(CalibrationFit, BatchesOfOneStepAreFittedAsOneRow) {
   EXPECT_NEAR(unit.garbled_online_seconds_per_batch(), 1e-4, 1e-9);
 }
 
+// A gradual rise: the premium grows linearly from the knee to its end.
+TEST(CalibrationFit, OnlinePremiumRampsFromTheKneeToItsEnd) {
+  pb::UnitCosts shape;
+  shape.set_garbled_online_knee_bytes(4e6);
+  shape.set_garbled_online_knee_end_bytes(12e6);
+  EXPECT_EQ(knee_share(3e6, shape), 0);
+  EXPECT_DOUBLE_EQ(knee_share(8e6, shape), 0.5);
+  EXPECT_EQ(knee_share(20e6, shape), 1);
+  CalibrationObservations observations;
+  for (std::int64_t units : {1024, 2048, 4096, 6144, 8192, 10240, 12288, 16384, 24576, 32768}) {
+    GarbledObservation observation;
+    observation.kind = "relu";
+    observation.units = units;
+    observation.online_bytes = 776.0 * static_cast<double>(units);
+    observation.online_seconds =
+        2e-6 * static_cast<double>(units) + 5e-5 +
+        1.5e-9 * observation.online_bytes * knee_share(observation.online_bytes, shape);
+    observations.garbled.push_back(observation);
+  }
+  observations.garbled[2].online_bytes = 4e6;  // the knee and its end are batch sizes
+  observations.garbled[2].online_seconds = 2e-6 * 4096 + 5e-5;
+  observations.garbled[7].online_bytes = 12e6;
+  observations.garbled[7].online_seconds = 2e-6 * 16384 + 5e-5 + 1.5e-9 * 12e6;
+  const pb::UnitCosts unit = fit_unit_costs(observations, false);
+  EXPECT_DOUBLE_EQ(unit.garbled_online_knee_bytes(), 4e6);
+  EXPECT_DOUBLE_EQ(unit.garbled_online_knee_end_bytes(), 12e6);
+  EXPECT_NEAR(unit.garbled_online_seconds_per_byte_beyond_knee(), 1.5e-9, 1e-14);
+  EXPECT_NEAR(unit.relu_online_seconds(), 2e-6, 1e-11);
+}
+
 TEST(CalibrationFit, SessionRemainderIsPerMacPerLayerPerPolynomialAndPerSession) {
   CalibrationObservations observations;
   for (const auto& [macs, layers, polynomials] :
