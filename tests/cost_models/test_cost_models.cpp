@@ -327,19 +327,30 @@ TEST(CalibrationFit, GarbledSecondsArePerUnitOfEachKindPlusOnePerBatch) {
 // Batches whose messages outgrow the socket buffers cost more per byte: the
 // fit finds the knee among the batches' sizes and the premium per byte of a
 // batch beyond it.
-TEST(CalibrationFit, OnlineSecondsFindTheKneeInBatchBytes) {
-  CalibrationObservations observations;
-  const double knee = 776.0 * 4096;
-  for (std::int64_t units : {512, 1024, 2048, 4096, 8192, 16384, 32768}) {
+// ReLU batches of `sizes` elements (776 online bytes each, as the runtime
+// sends them) whose online seconds are `seconds(units, bytes)`.
+template <typename Seconds>
+std::vector<GarbledObservation> relu_batches(const std::vector<std::int64_t>& sizes,
+                                             Seconds seconds) {
+  std::vector<GarbledObservation> batches;
+  for (std::int64_t units : sizes) {
     GarbledObservation observation;
     observation.kind = "relu";
     observation.units = units;
     observation.online_bytes = 776.0 * static_cast<double>(units);
-    observation.online_seconds =
-        2e-6 * static_cast<double>(units) + 5e-5 +
-        (observation.online_bytes > knee ? 1.5e-9 * observation.online_bytes : 0);
-    observations.garbled.push_back(observation);
+    observation.online_seconds = seconds(static_cast<double>(units), observation.online_bytes);
+    batches.push_back(observation);
   }
+  return batches;
+}
+
+TEST(CalibrationFit, OnlineSecondsFindTheKneeInBatchBytes) {
+  CalibrationObservations observations;
+  const double knee = 776.0 * 4096;
+  observations.garbled =
+      relu_batches({512, 1024, 2048, 4096, 8192, 16384, 32768}, [&](double units, double bytes) {
+        return 2e-6 * units + 5e-5 + (bytes > knee ? 1.5e-9 * bytes : 0);
+      });
   const pb::UnitCosts unit = fit_unit_costs(observations, false);
   EXPECT_DOUBLE_EQ(unit.garbled_online_knee_bytes(), knee);
   EXPECT_NEAR(unit.garbled_online_seconds_per_byte_beyond_knee(), 1.5e-9, 1e-14);
@@ -384,16 +395,11 @@ TEST(CalibrationFit, OnlinePremiumRampsFromTheKneeToItsEnd) {
   EXPECT_DOUBLE_EQ(knee_share(8e6, shape), 0.5);
   EXPECT_EQ(knee_share(20e6, shape), 1);
   CalibrationObservations observations;
-  for (std::int64_t units : {1024, 2048, 4096, 6144, 8192, 10240, 12288, 16384, 24576, 32768}) {
-    GarbledObservation observation;
-    observation.kind = "relu";
-    observation.units = units;
-    observation.online_bytes = 776.0 * static_cast<double>(units);
-    observation.online_seconds =
-        2e-6 * static_cast<double>(units) + 5e-5 +
-        1.5e-9 * observation.online_bytes * knee_share(observation.online_bytes, shape);
-    observations.garbled.push_back(observation);
-  }
+  observations.garbled =
+      relu_batches({1024, 2048, 4096, 6144, 8192, 10240, 12288, 16384, 24576, 32768},
+                   [&](double units, double bytes) {
+                     return 2e-6 * units + 5e-5 + 1.5e-9 * bytes * knee_share(bytes, shape);
+                   });
   observations.garbled[2].online_bytes = 4e6;  // the knee and its end are batch sizes
   observations.garbled[2].online_seconds = 2e-6 * 4096 + 5e-5;
   observations.garbled[7].online_bytes = 12e6;
