@@ -11,7 +11,6 @@ namespace pinas::cli {
 // document, for `pinas calibrate --observations`: the fit can then be studied
 // or redone without rerunning the probes. Throws pinas::Error naming the file
 // when it cannot be written.
-void write_observations(const cost::CalibrationObservations& observations,
-                        const std::string& path);
+void write_observations(const cost::CalibrationObservations& observations, const std::string& path);
 
 }  // namespace pinas::cli
