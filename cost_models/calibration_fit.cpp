@@ -43,22 +43,30 @@ double per_unit(double total, double units) {
   return units > 0 ? total / units : 0.0;
 }
 
-// 1/y per row (rows of ~0 seconds get the weight of 1 ns), for relative error.
+// The weight that makes an error relative to `seconds` (a time of ~0 gets
+// the weight of 1 ns).
+double inverse(double seconds) {
+  return 1.0 / std::max(seconds, 1e-9);
+}
+
+// 1/y per row, for relative error.
 std::vector<double> relative_weights(const std::vector<double>& y) {
   std::vector<double> weights;
   weights.reserve(y.size());
-  for (double value : y) weights.push_back(1.0 / std::max(value, 1e-9));
+  for (double value : y) weights.push_back(inverse(value));
   return weights;
 }
 
+// Σ_i (w_i·(y_i - Σ_k c_k·columns[k][i]))²; no weights: w = 1.
 double weighted_error(const std::vector<std::vector<double>>& columns,
                       const std::vector<double>& coefficients, const std::vector<double>& y,
-                      const std::vector<double>& weights) {
+                      const std::vector<double>& weights = {}) {
   double error = 0;
   for (std::size_t i = 0; i < y.size(); ++i) {
     double value = y[i];
     for (std::size_t k = 0; k < columns.size(); ++k) value -= coefficients[k] * columns[k][i];
-    error += value * value * weights[i] * weights[i];
+    const double weight = weights.empty() ? 1.0 : weights[i];
+    error += value * value * weight * weight;
   }
   return error;
 }
@@ -96,17 +104,8 @@ std::vector<double> fit_non_negative(const std::vector<std::vector<double>>& raw
     for (double value : columns[k]) norms[k] += value * value;
     norms[k] = std::sqrt(norms[k]);
   }
-  const auto residual = [&](const std::vector<double>& coefficients) {
-    double error = 0;
-    for (std::size_t i = 0; i < y.size(); ++i) {
-      double value = y[i];
-      for (std::size_t k = 0; k < terms; ++k) value -= coefficients[k] * columns[k][i];
-      error += value * value;
-    }
-    return error;
-  };
   std::vector<double> best(terms, 0.0);
-  double best_error = residual(best);
+  double best_error = weighted_error(columns, best, y);
   for (std::uint32_t subset = 1; subset < (1u << terms); ++subset) {
     std::vector<std::size_t> chosen;
     bool usable = true;
@@ -139,7 +138,7 @@ std::vector<double> fit_non_negative(const std::vector<std::vector<double>>& raw
       non_negative = non_negative && coefficients[chosen[r]] >= 0;
     }
     if (!non_negative) continue;
-    const double error = residual(coefficients);
+    const double error = weighted_error(columns, coefficients, y);
     if (error < best_error) {
       best = std::move(coefficients);
       best_error = error;
@@ -156,6 +155,7 @@ std::pair<double, double> fit_two_terms(const std::vector<double>& x1,
 }
 
 pb::UnitCosts fit_unit_costs(const CalibrationObservations& observations, bool circa) {
+  const std::vector<SessionObservation>& sessions = observations.sessions;
   const std::string relu_kind = circa ? "circa" : "relu";
   const std::vector<std::string> kinds = {relu_kind, "truncation", "max_pool"};
   // Bytes: exact per unit, so ratios of sums.
@@ -180,8 +180,12 @@ pb::UnitCosts fit_unit_costs(const CalibrationObservations& observations, bool c
       for (auto& column : columns) column.push_back(0.0);
       offline_seconds.push_back(0.0);
       online_seconds.push_back(0.0);
-      offline_weights.push_back(observation.session_offline_seconds);
-      online_weights.push_back(observation.session_online_seconds);
+      // Weighed by the session's phase where it is known, else by the step.
+      const bool known = observation.session >= 0 &&
+                         observation.session < static_cast<std::int64_t>(sessions.size());
+      offline_weights.push_back(known ? inverse(sessions[observation.session].offline_seconds)
+                                      : 0.0);
+      online_weights.push_back(known ? inverse(sessions[observation.session].online_seconds) : 0.0);
       step_batch_bytes.emplace_back();
     }
     last_step = observation.step;
@@ -191,14 +195,11 @@ pb::UnitCosts fit_unit_costs(const CalibrationObservations& observations, bool c
     online_seconds.back() += observation.online_seconds;
     step_batch_bytes.back().push_back(observation.online_bytes);
   }
-  // 1/session seconds where known, else 1/the step's own seconds.
-  const auto to_weights = [](std::vector<double>& weights, const std::vector<double>& y) {
-    for (std::size_t i = 0; i < y.size(); ++i) {
-      weights[i] = 1.0 / std::max(weights[i] > 0 ? weights[i] : y[i], 1e-9);
-    }
-  };
-  to_weights(offline_weights, offline_seconds);
-  to_weights(online_weights, online_seconds);
+  // A step of no known session is weighed by its own seconds (its full sum).
+  for (std::size_t i = 0; i < offline_seconds.size(); ++i) {
+    if (offline_weights[i] == 0) offline_weights[i] = inverse(offline_seconds[i]);
+    if (online_weights[i] == 0) online_weights[i] = inverse(online_seconds[i]);
+  }
   const std::vector<double> offline = fit_non_negative(columns, offline_seconds, offline_weights);
   // Online: the same columns plus, for each candidate knee, the bytes of the
   // batches larger than it.
@@ -308,8 +309,8 @@ pb::UnitCosts fit_unit_costs(const CalibrationObservations& observations, bool c
       offline_rest_weights;
   for (const SessionObservation& session : observations.sessions) {
     // Weighed by the whole phase: the remainder's error counts as a share of it.
-    online_rest_weights.push_back(1.0 / std::max(session.online_seconds, 1e-9));
-    offline_rest_weights.push_back(1.0 / std::max(session.offline_seconds, 1e-9));
+    online_rest_weights.push_back(inverse(session.online_seconds));
+    offline_rest_weights.push_back(inverse(session.offline_seconds));
     io_elements += static_cast<double>(session.io_elements);
     other_bytes += std::max(0.0, session.other_online_bytes);
     online_rest[0].push_back(static_cast<double>(session.linear_macs));

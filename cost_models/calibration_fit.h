@@ -24,10 +24,10 @@ struct GarbledObservation {
   // The program step the batch belongs to; consecutive batches of one step
   // are fitted as one row. -1: a step of its own.
   std::int64_t step = -1;
-  // The whole session's phase times: a step's residual is weighed as a share
-  // of its session (0: of the step itself).
-  double session_offline_seconds = 0;
-  double session_online_seconds = 0;
+  // The index of the batch's session in CalibrationObservations::sessions,
+  // whose phase times weigh the step's residual as a share of the session.
+  // -1 (or out of range): the step is weighed by its own seconds.
+  std::int64_t session = -1;
 };
 
 // One linear layer's offline preprocessing as the runtime measured it.

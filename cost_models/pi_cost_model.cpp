@@ -66,15 +66,15 @@ ProtocolParameters PiCostModel::parameters() const {
   return protocol_parameters(calibration_);
 }
 
-ProtocolParameters protocol_parameters(const pb::PiCalibration& calibration_) {
+ProtocolParameters protocol_parameters(const pb::PiCalibration& calibration) {
   ProtocolParameters parameters;
-  parameters.ring_bits = calibration_.ring_bits();
-  parameters.fractional_bits = calibration_.fractional_bits();
-  parameters.weight_bits = calibration_.weight_bits();
-  parameters.scale_limit = calibration_.scale_limit();
-  parameters.circa = uses_circa(calibration_);
-  if (parameters.circa) parameters.circa_dropped_bits = calibration_.circa_truncated_bits();
-  parameters.linear_backend = linear_backend_of(calibration_);
+  parameters.ring_bits = calibration.ring_bits();
+  parameters.fractional_bits = calibration.fractional_bits();
+  parameters.weight_bits = calibration.weight_bits();
+  parameters.scale_limit = calibration.scale_limit();
+  parameters.circa = uses_circa(calibration);
+  if (parameters.circa) parameters.circa_dropped_bits = calibration.circa_truncated_bits();
+  parameters.linear_backend = linear_backend_of(calibration);
   return parameters;
 }
 

@@ -152,8 +152,7 @@ void add_observations(const Probe& probe, const pi::FixedPointConfig& config,
     // Batches of one step are consecutive and name the step's node.
     if (i == 0 || client_layers[i - 1].node != client.node) ++step;
     observation.step = step;
-    observation.session_offline_seconds = probe.client.report.offline.seconds;
-    observation.session_online_seconds = probe.server.online.seconds;
+    observation.session = static_cast<std::int64_t>(observations.sessions.size());  // added below
     garbled_online_bytes += observation.online_bytes;
     garbled_online_seconds += observation.online_seconds;
     garbled_offline_seconds += observation.offline_seconds;
@@ -217,9 +216,6 @@ double relative_error(double predicted, double measured) {
   return measured > 0 ? (predicted - measured) / measured : 0.0;
 }
 
-// `--validate`: networks the fit never saw (presets, one new sample of every
-// space, reduced models), run for real and compared with the model's
-// loopback prediction. Prints the error per network and the summary.
 double median(std::vector<double> values) {
   std::sort(values.begin(), values.end());
   const std::size_t n = values.size();
@@ -232,6 +228,10 @@ double spread(const std::vector<double>& values) {
   const double middle = median(values);
   return middle > 0 ? (*high - *low) / middle : 0.0;
 }
+
+// `--validate`: networks the fit never saw (presets, one new sample of every
+// space, reduced models), run for real and compared with the model's
+// loopback prediction. Prints the error per network and the summary.
 
 nlohmann::json validate(const pb::PiCalibration& calibration, const pi::FixedPointConfig& config,
                         const CalibrateOptions& options) {

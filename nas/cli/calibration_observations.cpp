@@ -18,7 +18,8 @@ void write_observations(const cost::CalibrationObservations& observations,
                        {"online_bytes", o.online_bytes},
                        {"offline_s", o.offline_seconds},
                        {"online_s", o.online_seconds},
-                       {"step", o.step}});
+                       {"step", o.step},
+                       {"session", o.session}});
   }
   for (const auto& o : observations.linear) {
     linear.push_back({{"ots", o.ots},
