@@ -163,8 +163,22 @@ Architecture load_architecture(const std::string& preset_or_path) {
   if (presets().count(preset_or_path) != 0) return make_preset(preset_or_path);
   std::error_code error;
   if (!std::filesystem::exists(preset_or_path, error)) {
-    throw SpaceError(fmt::format("'{}' is neither a preset ({}) nor an existing file", preset_or_path,
-                                 fmt::join(preset_names(), ", ")));
+    // A genotype key as `pinas top` prints it ("sphynx:N5-C5-R0.1:normal=...").
+    // Only a known space's prefix makes it one, so a mistyped file name still
+    // gets the "neither a preset nor a file" message.
+    const auto colon = preset_or_path.find(':');
+    if (colon != std::string::npos) {
+      const auto names = search_space_names();
+      if (std::find(names.begin(), names.end(), preset_or_path.substr(0, colon)) != names.end()) {
+        Architecture architecture = build_genotype(parse_genotype_key(preset_or_path));
+        if (architecture.name().empty()) architecture.set_name(architecture.space());
+        return architecture;
+      }
+    }
+    throw SpaceError(fmt::format(
+        "'{}' is neither a preset ({}), a genotype key (<space>:<genotype>, spaces {}) "
+        "nor an existing file",
+        preset_or_path, fmt::join(preset_names(), ", "), fmt::join(search_space_names(), ", ")));
   }
   const ParsedFile parsed = parse_file(preset_or_path);
   if (parsed.architecture) return Architecture::from_proto(*parsed.architecture);

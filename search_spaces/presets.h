@@ -23,10 +23,13 @@ Architecture make_preset(std::string_view name);
 pb::Genotype preset_genotype(std::string_view name);
 std::vector<std::string> preset_names();
 
-// A preset name, or a file holding a pb::Architecture, a pb::Genotype (text
-// or binary protobuf) or a model file (search_spaces/model_file.h). A
-// genotype is built with its own input_shape/num_classes, else 3x32x32 and 10
-// classes. Throws SpaceError for an unknown name that is not a file,
+// A preset name, a genotype key as `pinas top` prints it
+// ("<space>:<genotype>[@CxHxW/<classes>]", parse_genotype_key), or a file
+// holding a pb::Architecture, a pb::Genotype (text or binary protobuf) or a
+// model file (search_spaces/model_file.h). A genotype is built with its own
+// input_shape/num_classes, else 3x32x32 and 10 classes. An existing file wins
+// over a key of the same spelling. Throws SpaceError for an unknown name that
+// is not a file or a malformed key (naming the bad part),
 // ArchitectureFileError naming the file and line:column (text) or what is
 // wrong (binary), GraphError / SpaceError for an invalid content.
 Architecture load_architecture(const std::string& preset_or_path);

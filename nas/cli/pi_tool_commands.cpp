@@ -41,6 +41,7 @@ void register_pi_tools(CLI::App& app) {
       std::string architecture, out;
       std::uint64_t seed = 1;
       bool relu_masks = false;
+      bool mixed_activations = false;
     };
     auto options = std::make_shared<Options>();
     CLI::App* command =
@@ -53,11 +54,17 @@ void register_pi_tools(CLI::App& app) {
     command->add_option("--seed", options->seed, "weight seed")->capture_default_str();
     command->add_flag("--relu-masks", options->relu_masks,
                       "random per-element ReLU masks (about half kept)");
+    command
+        ->add_flag("--mixed-activations", options->mixed_activations,
+                   "mixed activations in the IR: about a third of the elements ReLU, the rest a "
+                   "quadratic, an affine map or the identity by channel (every kind in each layer)")
+        ->excludes("--relu-masks");
     command->callback([options] {
       auto architecture = spaces::load_architecture(options->architecture).to_proto();
       pi::RandomModelOptions random;
       random.seed = options->seed;
       random.relu_masks = options->relu_masks;
+      random.mixed_activations = options->mixed_activations;
       spaces::write_model_file(options->out, pi::random_weight_model(architecture, random));
       std::cout << options->out << "\n";
     });

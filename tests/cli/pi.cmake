@@ -33,6 +33,20 @@ if(EXISTS ${PINAS_PI_IMAGES})
                    ${PINAS_PI_MODEL} ${PINAS_PI_IMAGES} ${PINAS_PI_DIR}/two-processes 0 5 17)
   set_tests_properties(cli_pi_serve_infer_two_processes PROPERTIES FIXTURES_REQUIRED pi_model
                        PASS_REGULAR_EXPRESSION "bit-exact 2 images, [0-9]+ rounds" TIMEOUT 120)
+  # Mixed activations (ReLU, quadratic, affine and identity elements in one
+  # layer, as the reduction methods export them) served by two processes:
+  # bit-exact, and exactly the mask's ReLUs go through garbled circuits.
+  add_test(NAME cli_pi_serve_infer_mixed_activations
+           COMMAND sh -c "set -e; \"$1\" pi random-model \"$2\" --mixed-activations --seed 3 --out \"$4/mixed.pb\" >/dev/null; \
+bash \"$5\" \"$1\" \"$4/mixed.pb\" \"$3\" \"$4/mixed\" 0 2 9; \
+relus=$(\"$1\" inspect \"$4/mixed.pb\" --totals | sed -E 's/^relus=([0-9]+).*/\\1/'); \
+python3 -c \"import json,sys; r=json.load(open(sys.argv[1])); assert r['garbled_relus']==int(sys.argv[2]), r['garbled_relus']; \
+assert r['polynomial_elements']>0; print('garbled exactly', r['garbled_relus'], 'of', sys.argv[2], 'ReLUs,', r['polynomial_elements'], 'polynomial elements')\" \"$4/mixed/infer-2.json\" $relus"
+                   sh $<TARGET_FILE:pinas> ${PINAS_PI_DIR}/small.textproto ${PINAS_PI_IMAGES} ${PINAS_PI_DIR}
+                   ${CMAKE_CURRENT_SOURCE_DIR}/private_inference_matches_reference.sh)
+  set_tests_properties(cli_pi_serve_infer_mixed_activations PROPERTIES
+                       PASS_REGULAR_EXPRESSION "bit-exact 2 images.*garbled exactly [0-9]+ of [0-9]+ ReLUs, [1-9][0-9]* polynomial"
+                       TIMEOUT 120)
   # The same at ℓ = 32, f = 8 (both parties and the reference agree on it).
   add_test(NAME cli_pi_serve_infer_ring32
            COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/private_inference_matches_reference.sh $<TARGET_FILE:pinas>
@@ -66,8 +80,8 @@ echo status=$status"
                        PASS_REGULAR_EXPRESSION "pinas: error: infer: server 127.0.0.1:47647 uses --linear ot, the client asked for --linear he.*status=2"
                        TIMEOUT 60)
 else()
-  foreach(name cli_pi_serve_infer_two_processes cli_pi_serve_infer_ring32 cli_pi_infer_text cli_pi_infer_wrong_ring
-          cli_pi_infer_wrong_linear_backend)
+  foreach(name cli_pi_serve_infer_two_processes cli_pi_serve_infer_mixed_activations cli_pi_serve_infer_ring32
+          cli_pi_infer_text cli_pi_infer_wrong_ring cli_pi_infer_wrong_linear_backend)
     pinas_skipped_test(${name} "${PINAS_PI_IMAGES} is absent (Debian's dataset-fashion-mnist)")
   endforeach()
 endif()

@@ -65,6 +65,34 @@ class LoadArchitecture : public ::testing::Test {
   std::filesystem::path directory_;
 };
 
+TEST(LoadArchitectureKeys, ReadsTheGenotypeKeysThatTopPrints) {
+  // The key `pinas top` prints builds the same network as the genotype.
+  const pb::Genotype genotype = preset_genotype("cryptonas-cnet1");
+  const std::string key = genotype_key(genotype);
+  EXPECT_EQ(analyze(load_architecture(key)).relus, 86016);
+  EXPECT_EQ(load_architecture(key), build_genotype(genotype));
+  const std::string sphynx =
+      "sphynx:N5-C5-R0.1:normal=skip~0,conv_3x3~1|conv_3x3~0,skip~1|skip~0,skip~3|"
+      "skip~1,skip~4;reduce=conv_3x3~0,dil_conv_5x5~1|dil_conv_5x5~0,dil_conv_3x3~2|"
+      "dil_conv_5x5~0,dil_conv_3x3~2|conv_3x3~1,skip~2@3x32x32/10";
+  EXPECT_EQ(load_architecture(sphynx), build_genotype(parse_genotype_key(sphynx)));
+  // A malformed key of a known space names the bad part; an unknown prefix is
+  // neither a preset, a key nor a file.
+  try {
+    load_architecture("sphynx:N5-C5-R0.1:normal=nonsense");
+    FAIL() << "no error";
+  } catch (const SpaceError& error) {
+    EXPECT_NE(std::string(error.what()).find("nonsense"), std::string::npos) << error.what();
+  }
+  try {
+    load_architecture("imagenet:whatever");
+    FAIL() << "no error";
+  } catch (const SpaceError& error) {
+    EXPECT_NE(std::string(error.what()).find("neither a preset"), std::string::npos)
+        << error.what();
+  }
+}
+
 TEST_F(LoadArchitecture, ReadsArchitecturesAndGenotypesInTextAndBinary) {
   const Architecture preset = make_preset("resnet20-cifar");
   EXPECT_EQ(load_architecture(write("a.txt", to_text_format(preset))), preset);
