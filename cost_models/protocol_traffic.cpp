@@ -276,7 +276,7 @@ SessionTraffic count_session_traffic(const std::vector<LayerFeatures>& layers,
                            static_cast<std::uint32_t>(parameters.effective_weight_bits()));
       for (const auto& layer : plan.layers) {
         he_layer_bytes.push_back(layer.client_bytes + layer.server_bytes);
-        he_layer_products.push_back(layer.packing.products(layer.shape));
+        he_layer_products.push_back(layer.products);
         he_layer_ciphertexts.push_back(
             static_cast<std::uint64_t>(layer.packing.input_blocks + layer.packing.output_blocks));
       }

@@ -11,18 +11,29 @@ Architecture::Architecture(std::string name, std::int64_t num_classes)
     : name_(std::move(name)), num_classes_(num_classes) {}
 
 NodeId Architecture::add_node(Node node, const std::vector<NodeId>& inputs) {
+  const auto id = try_add_node(node, inputs);
+  if (!id) throw GraphError(fmt::format("node '{}': duplicate name", node.name));
+  return *id;
+}
+
+std::optional<NodeId> Architecture::try_add_node(Node& node, std::span<const NodeId> inputs) {
   if (node.name.empty()) throw GraphError("node with an empty name (op " + op_name(node.op) + ")");
-  if (index_.count(node.name) != 0) {
-    throw GraphError(fmt::format("node '{}': duplicate name", node.name));
-  }
   for (NodeId input : inputs) {
     if (input >= num_nodes()) {
       throw GraphError(fmt::format("node '{}': input id {} does not exist", node.name, input));
     }
   }
-  std::string name = node.name;
-  const NodeId id = boost::add_vertex(std::move(node), graph_);
-  index_.emplace(std::move(name), id);
+  // One hash of the name checks and claims it (building candidates' IR is on
+  // the cost model's per-query path).
+  const auto [entry, inserted] = index_.try_emplace(node.name, num_nodes());
+  if (!inserted) return std::nullopt;
+  NodeId id;
+  try {
+    id = boost::add_vertex(std::move(node), graph_);
+  } catch (...) {
+    index_.erase(entry);
+    throw;
+  }
   int position = 0;
   for (NodeId input : inputs) boost::add_edge(input, id, EdgeProperties{position++}, graph_);
   return id;
@@ -73,14 +84,30 @@ NodeId Architecture::at(std::string_view name) const {
 
 std::vector<NodeId> Architecture::inputs(NodeId id) const {
   node(id);  // range check
+  // Edges carry their input positions 0 .. degree - 1 (add_node, add_input),
+  // so each producer goes straight to its slot; any other numbering falls
+  // back to sorting by position.
+  const auto degree = static_cast<std::size_t>(boost::in_degree(id, graph_));
+  constexpr NodeId kUnset = static_cast<NodeId>(-1);
+  std::vector<NodeId> result(degree, kUnset);
+  bool placed = true;
+  for (auto [edge, end] = boost::in_edges(id, graph_); edge != end && placed; ++edge) {
+    const int position = graph_[*edge].input_index;
+    if (position < 0 || static_cast<std::size_t>(position) >= degree ||
+        result[position] != kUnset) {
+      placed = false;
+    } else {
+      result[position] = boost::source(*edge, graph_);
+    }
+  }
+  if (placed) return result;
   std::vector<std::pair<int, NodeId>> ordered;
+  ordered.reserve(degree);
   for (auto [edge, end] = boost::in_edges(id, graph_); edge != end; ++edge) {
     ordered.emplace_back(graph_[*edge].input_index, boost::source(*edge, graph_));
   }
   std::sort(ordered.begin(), ordered.end());
-  std::vector<NodeId> result;
-  result.reserve(ordered.size());
-  for (const auto& entry : ordered) result.push_back(entry.second);
+  for (std::size_t i = 0; i < ordered.size(); ++i) result[i] = ordered[i].second;
   return result;
 }
 

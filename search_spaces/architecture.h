@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -46,6 +47,10 @@ class Architecture {
   // used and inputs that are existing ids. Returns the new node's id.
   // Throws GraphError naming the node otherwise.
   NodeId add_node(Node node, const std::vector<NodeId>& inputs);
+  // As add_node, except that a name already in use is not an error: returns
+  // std::nullopt and leaves `node` as it was. On success `node` is moved from.
+  // Throws GraphError for an empty name or a bad input id.
+  std::optional<NodeId> try_add_node(Node& node, std::span<const NodeId> inputs);
 
   // Appends `producer` as the next input of `consumer` (this can create a
   // cycle; topological_order() detects it). Throws GraphError on a bad id.

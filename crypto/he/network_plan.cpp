@@ -1,11 +1,14 @@
 #include "crypto/he/network_plan.h"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <map>
 #include <mutex>
 #include <tuple>
+#include <unordered_map>
 
 #include "crypto/he/he_error.h"
 
@@ -82,6 +85,7 @@ PlannedLayer plan_layer(const std::string& node, const ConvShape& shape, std::ui
   const std::uint64_t sent =
       static_cast<std::uint64_t>(shape.out_channels * shape.out_height * shape.out_width);
   layer.noise = layer_noise(parameters, layer.packing.kernel_terms, weight_bits, sent);
+  layer.products = layer.packing.products(shape);
   layer.client_bytes = static_cast<std::uint64_t>(layer.packing.input_blocks) * input_bytes;
   for (std::int64_t j = 0; j < layer.packing.output_blocks; ++j) {
     layer.server_bytes +=
@@ -92,13 +96,62 @@ PlannedLayer plan_layer(const std::string& node, const ConvShape& shape, std::ui
 
 namespace {
 
-using ShapeKey =
-    std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t,
-               std::int64_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t>;
+using ShapeKey = std::array<std::int64_t, 11>;
 
 ShapeKey key_of(const ConvShape& s) {
   return {s.in_channels, s.in_height, s.in_width, s.out_channels, s.out_height, s.out_width,
           s.kernel,      s.stride,    s.padding,  s.dilation,     s.groups};
+}
+
+// Everything plan_layer() reads, as plain words: the shape, the weight bits
+// and the parameters (N, up to three primes, t, the noise options). Flat, so
+// a lookup neither allocates nor walks a tree of vectors.
+struct PlanKey {
+  ShapeKey shape{};
+  std::array<std::uint64_t, 3> primes{};
+  std::uint64_t degree = 0;
+  std::uint32_t weight_bits = 0;
+  std::uint32_t plaintext_bits = 0;
+  std::uint32_t statistical_bits = 0;
+  double error_sigma = 0;
+  double error_tail_sigmas = 0;
+  bool operator==(const PlanKey&) const = default;
+};
+
+struct PlanKeyHash {
+  std::size_t operator()(const PlanKey& key) const noexcept {
+    std::uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a over the words
+    const auto mix = [&hash](std::uint64_t word) {
+      hash ^= word;
+      hash *= 0x100000001b3ULL;
+    };
+    for (std::int64_t v : key.shape) mix(static_cast<std::uint64_t>(v));
+    for (std::uint64_t p : key.primes) mix(p);
+    mix(key.degree);
+    mix((std::uint64_t{key.weight_bits} << 40) ^ (std::uint64_t{key.plaintext_bits} << 20) ^
+        key.statistical_bits);
+    mix(std::bit_cast<std::uint64_t>(key.error_sigma));
+    mix(std::bit_cast<std::uint64_t>(key.error_tail_sigmas));
+    return static_cast<std::size_t>(hash);
+  }
+};
+
+PlanKey plan_key(const ConvShape& shape, std::uint32_t weight_bits,
+                 const HeParameters& parameters) {
+  PlanKey key;
+  key.shape = key_of(shape);
+  const auto& primes = parameters.primes();
+  if (primes.size() > key.primes.size())
+    throw HeError("network plan: more than 3 primes are not planned");
+  std::copy(primes.begin(), primes.end(), key.primes.begin());
+  key.degree = parameters.degree();
+  key.weight_bits = weight_bits;
+  key.plaintext_bits = parameters.plaintext_bits();
+  const HeOptions& options = parameters.options();
+  key.statistical_bits = options.statistical_bits;
+  key.error_sigma = options.error_sigma;
+  key.error_tail_sigmas = options.error_tail_sigmas;
+  return key;
 }
 
 // plan_layer() shared by every network this process plans: a batch of
@@ -107,20 +160,10 @@ ShapeKey key_of(const ConvShape& s) {
 // Bounded (cleared when full); failures are not kept. Thread-safe.
 PlannedLayer shared_plan(const std::string& node, const ConvShape& shape, std::uint32_t weight_bits,
                          const HeParameters& parameters) {
-  using Key = std::tuple<ShapeKey, std::uint32_t, std::size_t, std::vector<std::uint64_t>,
-                         std::uint32_t, double, double, std::uint32_t>;
   constexpr std::size_t kMaxPlans = 1 << 16;
   static std::mutex mutex;
-  static std::map<Key, PlannedLayer> plans;
-  const HeOptions& options = parameters.options();
-  Key key{key_of(shape),
-          weight_bits,
-          parameters.degree(),
-          parameters.primes(),
-          parameters.plaintext_bits(),
-          options.error_sigma,
-          options.error_tail_sigmas,
-          options.statistical_bits};
+  static std::unordered_map<PlanKey, PlannedLayer, PlanKeyHash> plans;
+  const PlanKey key = plan_key(shape, weight_bits, parameters);
   {
     std::lock_guard lock(mutex);
     const auto found = plans.find(key);
@@ -133,9 +176,20 @@ PlannedLayer shared_plan(const std::string& node, const ConvShape& shape, std::u
   PlannedLayer layer = plan_layer(node, shape, weight_bits, parameters);
   std::lock_guard lock(mutex);
   if (plans.size() >= kMaxPlans) plans.clear();
-  plans.emplace(std::move(key), layer);
+  plans.emplace(key, layer);
   return layer;
 }
+
+struct ShapeKeyHash {
+  std::size_t operator()(const ShapeKey& key) const noexcept {
+    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    for (std::int64_t v : key) {
+      hash ^= static_cast<std::uint64_t>(v);
+      hash *= 0x100000001b3ULL;
+    }
+    return static_cast<std::size_t>(hash);
+  }
+};
 
 // plan_layer() for the layers of one network under one parameter set,
 // computed once per distinct shape (cells repeat their shapes many times).
@@ -156,7 +210,7 @@ class LayerPlanner {
  private:
   std::uint32_t weight_bits_;
   const HeParameters& parameters_;
-  std::map<ShapeKey, PlannedLayer> plans_;
+  std::unordered_map<ShapeKey, PlannedLayer, ShapeKeyHash> plans_;
 };
 
 }  // namespace

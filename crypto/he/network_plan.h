@@ -32,6 +32,7 @@ struct PlannedLayer {
   LayerNoise noise;
   std::uint64_t client_bytes = 0;  // input ciphertexts
   std::uint64_t server_bytes = 0;  // returned ciphertexts
+  std::uint64_t products = 0;      // plaintext x ciphertext products (packing.products(shape))
 };
 
 // The packing that minimizes the bytes under `parameters`, its noise bound

@@ -164,8 +164,9 @@ const CommandRegistration registration("cost", [](CLI::App& app) {
   auto options = std::make_shared<CostOptions>();
   CLI::App* command = app.add_subcommand(
       "cost", "Predict what an architecture costs to evaluate privately (per layer and in total)");
-  command->add_option("ARCH", options->architecture,
-                      "A preset name or an architecture/genotype file");
+  command->add_option(
+      "ARCH", options->architecture,
+      "A preset name, a genotype key as pinas top prints it, or an architecture/genotype file");
   command->add_option(
       "--batch", options->batch,
       "FILE or - (stdin): one candidate per line (a genotype as `pinas top` prints it, "

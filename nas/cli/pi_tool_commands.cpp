@@ -47,8 +47,9 @@ void register_pi_tools(CLI::App& app) {
     CLI::App* command =
         group->add_subcommand("random-model", "Write a model file with random weights");
     command
-        ->add_option("ARCHITECTURE", options->architecture,
-                     "preset name or architecture/genotype file")
+        ->add_option(
+            "ARCHITECTURE", options->architecture,
+            "preset name, genotype key (as pinas top prints it) or architecture/genotype file")
         ->required();
     command->add_option("--out", options->out, "model file to write")->required();
     command->add_option("--seed", options->seed, "weight seed")->capture_default_str();
@@ -312,7 +313,8 @@ void register_bench_pi(CLI::App& app) {
                                             "Whole-network private inference over loopback TCP "
                                             "(random weights): costs per phase, ReLU and layer");
   command
-      ->add_option("ARCHITECTURE", options->architecture, "preset, architecture file or model file")
+      ->add_option("ARCHITECTURE", options->architecture,
+                   "preset, genotype key, architecture file or model file")
       ->capture_default_str();
   command->add_option("--seed", options->seed, "weight and input seed")->capture_default_str();
   command->add_flag("--json", options->json_output, "print one JSON document");

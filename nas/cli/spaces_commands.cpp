@@ -157,8 +157,11 @@ const CommandRegistration registration("spaces", [](CLI::App& app) {
   auto inspect_options = std::make_shared<InspectOptions>();
   CLI::App* inspect_command = app.add_subcommand(
       "inspect", "Per-layer output shape, ReLUs, MACs and parameters of an architecture");
-  inspect_command->add_option("architecture", inspect_options->architecture,
-                              "a preset name or a file (architecture, genotype or model)")->required();
+  inspect_command
+      ->add_option("architecture", inspect_options->architecture,
+                   "a preset name, a genotype key as pinas top prints it, or a file (architecture, "
+                   "genotype or model)")
+      ->required();
   inspect_command->add_flag("--json", inspect_options->json, "print one JSON document");
   inspect_command->add_flag("--totals", inspect_options->totals,
                             "print only one line: relus=... macs=... params=... output=... genotype=...");

@@ -136,8 +136,9 @@ void register_train(CLI::App& app) {
   CLI::App* command =
       app.add_subcommand("train", "Train an architecture on a dataset, then test it");
   command
-      ->add_option("architecture", options->architecture,
-                   "Preset name or architecture/genotype/model file")
+      ->add_option(
+          "architecture", options->architecture,
+          "Preset name, genotype key (as pinas top prints it) or architecture/genotype/model file")
       ->required();
   command
       ->add_option("--data", options->data,
@@ -455,7 +456,7 @@ void register_bench(CLI::App& app) {
   auto throughput = std::make_shared<ThroughputOptions>();
   CLI::App* command =
       bench->add_subcommand("train-throughput", "Forward+backward images/s of one architecture");
-  command->add_option("architecture", throughput->architecture, "Preset or file")
+  command->add_option("architecture", throughput->architecture, "Preset, genotype key or file")
       ->capture_default_str();
   command->add_option("--batch", throughput->batch, "Batch size")->capture_default_str();
   command->add_option("--steps", throughput->steps, "Timed steps")->capture_default_str();

@@ -29,12 +29,6 @@ Tensor NetworkBuilder::emit(Node node, std::span<const Tensor> inputs, std::stri
   if (building_graph()) {
     node.name = path_;
     node.name.append(label);
-    if (architecture_->find(node.name)) {
-      const std::string base = node.name;
-      for (int suffix = 2; architecture_->find(node.name); ++suffix) {
-        node.name = fmt::format("{}_{}", base, suffix);
-      }
-    }
   }
   const LayerCost cost = node_cost(node, shape_buffer_);
   totals_.relus += cost.relus;
@@ -42,10 +36,18 @@ Tensor NetworkBuilder::emit(Node node, std::span<const Tensor> inputs, std::stri
   totals_.params += cost.params;
   Tensor result{0, cost.output};
   if (building_graph()) {
-    std::vector<NodeId> ids;
-    ids.reserve(inputs.size());
-    for (const Tensor& input : inputs) ids.push_back(input.node);
-    result.node = architecture_->add_node(std::move(node), ids);
+    id_buffer_.clear();
+    for (const Tensor& input : inputs) id_buffer_.push_back(input.node);
+    // A label repeated within one scope gets the first free "_2", "_3", ...
+    auto id = architecture_->try_add_node(node, id_buffer_);
+    if (!id) {
+      const std::string base = node.name;
+      for (int suffix = 2; !id; ++suffix) {
+        node.name = fmt::format("{}_{}", base, suffix);
+        id = architecture_->try_add_node(node, id_buffer_);
+      }
+    }
+    result.node = *id;
   }
   if (cost.op == OpType::Output) totals_.output = cost.output;
   return result;

@@ -79,6 +79,7 @@ class NetworkBuilder {
   std::vector<std::size_t> scope_lengths_;
   std::string path_;
   std::vector<Shape> shape_buffer_;
+  std::vector<NodeId> id_buffer_;  // emit()'s input ids, reused across nodes
 };
 
 }  // namespace pinas::spaces::detail
