@@ -49,6 +49,18 @@ if(EXISTS /usr/share/datasets/fashion-mnist)
            COMMAND /bin/sh -c "rm -rf '${PINAS_REDUCE_CLI_DIR}/search' && '$<TARGET_FILE:pinas>' search --config '${PROJECT_SOURCE_DIR}/tests/nas/cli/reduction_fashion_mnist.textproto' --out '${PINAS_REDUCE_CLI_DIR}/search' && '$<TARGET_FILE:pinas>' pareto '${PINAS_REDUCE_CLI_DIR}/search' --plot '${PINAS_REDUCE_CLI_DIR}/search/front.svg'")
   set_tests_properties(cli_reduce_search_step PROPERTIES TIMEOUT 600
                        PASS_REGULAR_EXPRESSION "reduced networks \\(the config's reduction step\\):[^\n]*\n[^\n]*\n +[0-9]+ snl +500 +[0-9]+")
+  # The same step under MPI: rank 0 reduces the best trial after the workers
+  # trained the candidates.
+  find_program(REDUCE_MPIRUN mpirun)
+  if(REDUCE_MPIRUN AND MPI_CXX_FOUND)
+    add_test(NAME cli_reduce_search_step_mpi
+             COMMAND /bin/sh -c "rm -rf '${PINAS_REDUCE_CLI_DIR}/search-mpi' && '${REDUCE_MPIRUN}' --oversubscribe -np 3 '$<TARGET_FILE:pinas>' search --config '${PROJECT_SOURCE_DIR}/tests/nas/cli/reduction_fashion_mnist.textproto' --out '${PINAS_REDUCE_CLI_DIR}/search-mpi' && '$<TARGET_FILE:pinas>' pareto '${PINAS_REDUCE_CLI_DIR}/search-mpi'")
+    set_tests_properties(cli_reduce_search_step_mpi PROPERTIES TIMEOUT 600
+                         ENVIRONMENT "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1"
+                         PASS_REGULAR_EXPRESSION "MPI, 2 worker ranks.*reduced networks \\(the config's reduction step\\):[^\n]*\n[^\n]*\n +[0-9]+ snl +500 +[0-9]+")
+  else()
+    pinas_skipped_test(cli_reduce_search_step_mpi "needs mpirun and MPI")
+  endif()
 else()
   add_test(NAME cli_reduce_skipped COMMAND ${CMAKE_COMMAND} -E echo
            "skipped: Debian's dataset-fashion-mnist is not installed")
