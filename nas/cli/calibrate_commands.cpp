@@ -51,6 +51,7 @@ struct CalibrateOptions {
   bool json = false;
   std::string observations_out;  // --observations: the raw measurements, JSON
   int repeats = 1;               // --repeats: runs of each held-out network
+  int probe_repeats = 1;         // --probe-repeats: runs of each probe, every run a row of the fit
 };
 
 struct Probe {
@@ -351,9 +352,20 @@ void calibrate(const CalibrateOptions& options) {
     const auto space = spaces::make_search_space(name);
     for (int i = 0; i < options.probes_per_space; ++i) {
       auto architecture = space->build(space->sample(random), {3, options.size, options.size}, 10);
+      // Every second probe carries mixed activations (ReLU, polynomial, affine
+      // and identity elements, as ReLU reduction exports them), so that the
+      // polynomial unit costs are fitted: without such probes they are 0 and
+      // reduced networks were under-predicted.
+      const bool mixed = i % 2 == 1;
       if (!options.json)
-        std::cerr << fmt::format("calibrate: probe {} ({})\n", name, architecture.genotype());
-      probes.push_back(run_probe(std::move(architecture), config, options.seed + probes.size()));
+        std::cerr << fmt::format("calibrate: probe {}{} ({})\n", name,
+                                 mixed ? ", mixed activations" : "", architecture.genotype());
+      // Every run of a probe enters the fit as its own rows: the least-squares
+      // fit then sees the machine's run-to-run noise and averages it out.
+      const std::uint64_t seed =
+          options.seed + probes.size() / static_cast<std::size_t>(options.probe_repeats);
+      for (int run = 0; run < options.probe_repeats; ++run)
+        probes.push_back(run_probe(architecture, config, seed, mixed));
     }
   }
   // The unit costs come from every probe's layers; the checks below show how
@@ -372,8 +384,10 @@ void calibrate(const CalibrateOptions& options) {
   *calibration.mutable_unit_costs() = cost::fit_unit_costs(observations, circa);
   if (!options.observations_out.empty()) write_observations(observations, options.observations_out);
   calibration.set_measured_on(describe_host());
-  calibration.set_source(fmt::format("pinas calibrate, {} probes of {}x{} inputs", probes.size(),
-                                     options.size, options.size));
+  calibration.set_source(
+      fmt::format("pinas calibrate, {} probes of {}x{} inputs, {} run{} each",
+                  probes.size() / static_cast<std::size_t>(options.probe_repeats), options.size,
+                  options.size, options.probe_repeats, options.probe_repeats == 1 ? "" : "s"));
 
   // How well the fitted model reproduces each probe (loopback: no network).
   pb::PiCalibration loopback = calibration;
@@ -472,6 +486,11 @@ const CommandRegistration registration("calibrate", [](CLI::App& app) {
       ->add_option("--repeats", options->repeats,
                    "With --validate: run each held-out network this many times and compare "
                    "the prediction with the median (the spread shows the machine's noise)")
+      ->check(CLI::Range(1, 100));
+  command
+      ->add_option("--probe-repeats", options->probe_repeats,
+                   "Run each probe this many times (same network and weights); every run is a row "
+                   "of the fit, so the fitted unit costs average the machine's run-to-run noise")
       ->check(CLI::Range(1, 100));
   command->add_option("--observations", options->observations_out,
                       "Write every measurement the fit used (garbled batches, linear layers, "

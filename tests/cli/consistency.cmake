@@ -46,6 +46,7 @@ grep -c '\"other_online_s\"' \"$1\""
 set_tests_properties(cli_calibrate_writes_its_observations PROPERTIES TIMEOUT 300
                      PASS_REGULAR_EXPRESSION "^4\n$")
 pinas_cli_error_test(cli_calibrate_refuses_zero_repeats "--repeats[^\n]*" calibrate --validate --repeats 0)
+pinas_cli_error_test(cli_calibrate_refuses_zero_probe_repeats "--probe-repeats[^\n]*" calibrate --probe-repeats 0)
 
 # eval: the fixed-point options need --fixed-point (the float path has no ring or Circa).
 pinas_cli_error_test(cli_eval_circa_needs_fixed_point "--circa requires --fixed-point" eval model.pb --circa 8)
