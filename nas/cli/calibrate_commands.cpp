@@ -51,7 +51,7 @@ struct CalibrateOptions {
   bool json = false;
   std::string observations_out;  // --observations: the raw measurements, JSON
   int repeats = 1;               // --repeats: runs of each held-out network
-  int probe_repeats = 1;         // --probe-repeats: runs of each probe, every run a row of the fit
+  int probe_repeats = 3;         // --probe-repeats: runs of each probe, every run a row of the fit
 };
 
 struct Probe {
@@ -491,7 +491,8 @@ const CommandRegistration registration("calibrate", [](CLI::App& app) {
       ->add_option("--probe-repeats", options->probe_repeats,
                    "Run each probe this many times (same network and weights); every run is a row "
                    "of the fit, so the fitted unit costs average the machine's run-to-run noise")
-      ->check(CLI::Range(1, 100));
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
   command->add_option("--observations", options->observations_out,
                       "Write every measurement the fit used (garbled batches, linear layers, "
                       "sessions) to this JSON file, to study or refit it");

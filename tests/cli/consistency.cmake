@@ -40,11 +40,12 @@ set_tests_properties(cli_calibrate_circa_zero_is_circa PROPERTIES TIMEOUT 300
 # calibrate --observations writes every measurement the fit used: garbled
 # batches with their step, linear layers and one session per probe (4 spaces).
 add_test(NAME cli_calibrate_writes_its_observations
-         COMMAND sh -c "\"$0\" calibrate --probes 1 --size 4 --linear ot --observations \"$1\" > /dev/null 2>&1 && \
+         COMMAND sh -c "\"$0\" calibrate --probes 1 --probe-repeats 2 --size 4 --linear ot --observations \"$1\" > /dev/null 2>&1 && \
 grep -c '\"other_online_s\"' \"$1\""
                  $<TARGET_FILE:pinas> ${PROJECT_BINARY_DIR}/calibrate_observations.json)
+# One session per run of each probe: 4 spaces x 1 probe x 2 runs.
 set_tests_properties(cli_calibrate_writes_its_observations PROPERTIES TIMEOUT 300
-                     PASS_REGULAR_EXPRESSION "^4\n$")
+                     PASS_REGULAR_EXPRESSION "^8\n$")
 pinas_cli_error_test(cli_calibrate_refuses_zero_repeats "--repeats[^\n]*" calibrate --validate --repeats 0)
 pinas_cli_error_test(cli_calibrate_refuses_zero_probe_repeats "--probe-repeats[^\n]*" calibrate --probe-repeats 0)
 
