@@ -37,6 +37,12 @@ if(EXISTS /usr/share/datasets/fashion-mnist)
     reduce ${teacher} --budget ten --out ${PINAS_REDUCE_CLI_DIR}/err3 --quiet)
   pinas_reduce_error_test(cli_reduce_deepreduce_needs_resnet "deepreduce needs a model of the resnet space"
     reduce ${teacher} --method deepreduce --budget 10 --out ${PINAS_REDUCE_CLI_DIR}/err4 --quiet)
+  # Killed with SIGKILL and resumed: the same model and front as an uninterrupted run.
+  add_test(NAME cli_reduce_kill_and_resume
+           COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/reduce_kill_and_resume.sh $<TARGET_FILE:pinas> ${teacher}
+                   ${PINAS_REDUCE_CLI_DIR}/kill-and-resume)
+  set_tests_properties(cli_reduce_kill_and_resume PROPERTIES DEPENDS cli_reduce_snl_serves_privately TIMEOUT 300
+                       PASS_REGULAR_EXPRESSION "resumed reduction identical")
   add_test(NAME cli_reduce_linear_model
            COMMAND pinas pi random-model ${PINAS_REDUCE_FIXTURES}/linear_fashion.architecture.txt
                    --out ${PINAS_REDUCE_CLI_DIR}/linear.pb)
