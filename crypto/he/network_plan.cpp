@@ -118,21 +118,41 @@ struct PlanKey {
   bool operator==(const PlanKey&) const = default;
 };
 
+// FNV-1a over 64-bit words, for the plan caches' flat keys.
+class WordHash {
+ public:
+  void mix(std::uint64_t word) {
+    hash_ ^= word;
+    hash_ *= 0x100000001b3ULL;
+  }
+  void mix(const ShapeKey& shape) {
+    for (std::int64_t v : shape) mix(static_cast<std::uint64_t>(v));
+  }
+  std::size_t value() const { return static_cast<std::size_t>(hash_); }
+
+ private:
+  std::uint64_t hash_ = 0xcbf29ce484222325ULL;
+};
+
+struct ShapeKeyHash {
+  std::size_t operator()(const ShapeKey& key) const noexcept {
+    WordHash hash;
+    hash.mix(key);
+    return hash.value();
+  }
+};
+
 struct PlanKeyHash {
   std::size_t operator()(const PlanKey& key) const noexcept {
-    std::uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a over the words
-    const auto mix = [&hash](std::uint64_t word) {
-      hash ^= word;
-      hash *= 0x100000001b3ULL;
-    };
-    for (std::int64_t v : key.shape) mix(static_cast<std::uint64_t>(v));
-    for (std::uint64_t p : key.primes) mix(p);
-    mix(key.degree);
-    mix((std::uint64_t{key.weight_bits} << 40) ^ (std::uint64_t{key.plaintext_bits} << 20) ^
-        key.statistical_bits);
-    mix(std::bit_cast<std::uint64_t>(key.error_sigma));
-    mix(std::bit_cast<std::uint64_t>(key.error_tail_sigmas));
-    return static_cast<std::size_t>(hash);
+    WordHash hash;
+    hash.mix(key.shape);
+    for (std::uint64_t p : key.primes) hash.mix(p);
+    hash.mix(key.degree);
+    hash.mix((std::uint64_t{key.weight_bits} << 40) ^ (std::uint64_t{key.plaintext_bits} << 20) ^
+             key.statistical_bits);
+    hash.mix(std::bit_cast<std::uint64_t>(key.error_sigma));
+    hash.mix(std::bit_cast<std::uint64_t>(key.error_tail_sigmas));
+    return hash.value();
   }
 };
 
@@ -179,17 +199,6 @@ PlannedLayer shared_plan(const std::string& node, const ConvShape& shape, std::u
   plans.emplace(key, layer);
   return layer;
 }
-
-struct ShapeKeyHash {
-  std::size_t operator()(const ShapeKey& key) const noexcept {
-    std::uint64_t hash = 0xcbf29ce484222325ULL;
-    for (std::int64_t v : key) {
-      hash ^= static_cast<std::uint64_t>(v);
-      hash *= 0x100000001b3ULL;
-    }
-    return static_cast<std::size_t>(hash);
-  }
-};
 
 // plan_layer() for the layers of one network under one parameter set,
 // computed once per distinct shape (cells repeat their shapes many times).

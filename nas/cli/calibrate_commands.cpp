@@ -352,16 +352,13 @@ void calibrate(const CalibrateOptions& options) {
     const auto space = spaces::make_search_space(name);
     for (int i = 0; i < options.probes_per_space; ++i) {
       auto architecture = space->build(space->sample(random), {3, options.size, options.size}, 10);
-      // Every second probe carries mixed activations (ReLU, polynomial, affine
-      // and identity elements, as ReLU reduction exports them), so that the
-      // polynomial unit costs are fitted: without such probes they are 0 and
-      // reduced networks were under-predicted.
+      // Every second probe has mixed activations, as reduction exports them,
+      // so the polynomial unit costs are fitted (without, they came out 0).
       const bool mixed = i % 2 == 1;
       if (!options.json)
         std::cerr << fmt::format("calibrate: probe {}{} ({})\n", name,
                                  mixed ? ", mixed activations" : "", architecture.genotype());
-      // Every run of a probe enters the fit as its own rows: the least-squares
-      // fit then sees the machine's run-to-run noise and averages it out.
+      // Every run of a probe is its own rows: the fit averages run-to-run noise.
       const std::uint64_t seed =
           options.seed + probes.size() / static_cast<std::size_t>(options.probe_repeats);
       for (int run = 0; run < options.probe_repeats; ++run)
