@@ -1,8 +1,10 @@
 #include "crypto/gc/circa_relu_evaluator.h"
 
+#include <algorithm>
 #include <string>
 
 #include "crypto/circuits/share_circuits.h"
+#include "crypto/gc/detail/label_engine.h"
 #include "crypto/gc/detail/share_bits.h"
 #include "crypto/gc/garbler.h"
 #include "crypto/gc/share_circuit_garbler.h"
@@ -50,19 +52,33 @@ std::vector<std::uint64_t> CircaReluEvaluator::online() {
   const std::size_t count = count_;
   const std::size_t width = bits_ - dropped_bits_;
   const std::uint64_t mask = ring_mask(bits_);
-  std::vector<Block> garbler_labels = party_.receive_garbler_labels(count * width);
-  std::vector<Block> input_labels(count * 2 * width);
-  for (std::size_t c = 0; c < count; ++c) {
-    std::copy_n(garbler_labels.data() + c * width, width, input_labels.data() + c * 2 * width);
-    std::copy_n(share_labels_.data() + c * width, width,
-                input_labels.data() + c * 2 * width + width);
-  }
-  std::vector<Block> output_labels(count);
-  double start = thread_cpu_seconds();
-  party_.evaluator().evaluate(circuit_, count, input_labels, tables_, output_labels);
-  evaluate_seconds_ += thread_cpu_seconds() - start;
+  // Evaluated in slices as the labels arrive (see ShareCircuitEvaluator::
+  // online): slices are multiples of kMaxChunkCopies, so the tables and
+  // tweaks are those of one call over the batch.
+  const std::size_t slice = detail::online_slice_copies(circuit_);
+  const std::size_t tables_per_copy = circuit_.and_count() * 2;
+  std::vector<Block> garbler_labels, input_labels, output_labels;
   std::vector<std::uint8_t> sign_shares(count);
-  for (std::size_t c = 0; c < count; ++c) sign_shares[c] = output_labels[c].lsb() ? 1 : 0;
+  for (std::size_t first = 0; first < count; first += slice) {
+    const std::size_t n = std::min(slice, count - first);
+    garbler_labels.resize(n * width);
+    party_.receive_garbler_labels(garbler_labels);
+    input_labels.resize(n * 2 * width);
+    for (std::size_t c = 0; c < n; ++c) {
+      std::copy_n(garbler_labels.data() + c * width, width, input_labels.data() + c * 2 * width);
+      std::copy_n(share_labels_.data() + (first + c) * width, width,
+                  input_labels.data() + c * 2 * width + width);
+    }
+    output_labels.resize(n);
+    const double start = thread_cpu_seconds();
+    party_.evaluator().evaluate(
+        circuit_, n, input_labels,
+        std::span<const Block>(tables_).subspan(first * tables_per_copy, n * tables_per_copy),
+        output_labels);
+    evaluate_seconds_ += thread_cpu_seconds() - start;
+    for (std::size_t c = 0; c < n; ++c) sign_shares[first + c] = output_labels[c].lsb() ? 1 : 0;
+  }
+  tables_ = {};  // one-shot
 
   // COT 1 (mirrors the garbler): we get x0 + s_e·(1 − 2s_g)·a.
   std::vector<std::uint64_t> received(count);

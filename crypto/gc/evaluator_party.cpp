@@ -30,6 +30,10 @@ std::vector<Block> EvaluatorParty::receive_garbler_labels(std::size_t count) {
   return labels;
 }
 
+void EvaluatorParty::receive_garbler_labels(std::span<Block> labels) {
+  channel_.receive_blocks(labels);
+}
+
 void EvaluatorParty::receive_tables(std::span<Block> tables) {
   channel_.receive_blocks(tables);
 }

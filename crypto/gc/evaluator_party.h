@@ -31,6 +31,9 @@ class EvaluatorParty {
   std::vector<Block> receive_input_labels(std::span<const std::uint8_t> bits);
   // The garbler's active labels for `count` wires.
   std::vector<Block> receive_garbler_labels(std::size_t count);
+  // The same into `labels` (labels.size() of them): a caller receiving a
+  // big batch in slices reuses one buffer.
+  void receive_garbler_labels(std::span<Block> labels);
   // Receives `count` table blocks into `tables` (size count).
   void receive_tables(std::span<Block> tables);
   // The packed decoding bits of `outputs` output wires.

@@ -1,7 +1,9 @@
 #include "crypto/gc/share_circuit_evaluator.h"
 
+#include <algorithm>
 #include <string>
 
+#include "crypto/gc/detail/label_engine.h"
 #include "crypto/gc/detail/share_bits.h"
 #include "crypto/gc/garbler.h"
 #include "crypto/gc/output_decoding.h"
@@ -44,22 +46,44 @@ std::vector<std::uint64_t> ShareCircuitEvaluator::online() {
   const std::size_t garbler_width = circuit_.input_sizes()[0];
   const std::size_t evaluator_width = circuit_.input_sizes()[2];
   const std::size_t inputs = circuit_.input_wire_count();
-  std::vector<Block> share_labels = party_.receive_garbler_labels(count * garbler_width);
-
-  std::vector<Block> input_labels(count * inputs);
-  for (std::size_t c = 0; c < count; ++c) {
-    Block* target = input_labels.data() + c * inputs;
-    std::copy_n(share_labels.data() + c * garbler_width, garbler_width, target);
-    std::copy_n(mask_labels_.data() + c * bits_, bits_, target + garbler_width);
-    std::copy_n(evaluator_labels_.data() + c * evaluator_width, evaluator_width,
-                target + garbler_width + bits_);
+  const std::size_t tables_per_copy = circuit_.and_count() * 2;
+  // Slices of the batch, evaluated as their labels arrive: a big batch (a
+  // max pool's windows are megabytes of labels) then never holds its labels
+  // twice, and the client evaluates one slice while the next is in flight.
+  // Slices are multiples of kMaxChunkCopies, so tables and tweaks are exactly
+  // those of one call over the whole batch (garbler.h).
+  const std::size_t slice = detail::online_slice_copies(circuit_);
+  std::vector<Block> share_labels, input_labels, output_labels;
+  std::vector<std::uint64_t> result;
+  result.reserve(count);
+  for (std::size_t first = 0; first < count; first += slice) {
+    const std::size_t n = std::min(slice, count - first);
+    share_labels.resize(n * garbler_width);
+    party_.receive_garbler_labels(share_labels);
+    input_labels.resize(n * inputs);
+    for (std::size_t c = 0; c < n; ++c) {
+      Block* target = input_labels.data() + c * inputs;
+      std::copy_n(share_labels.data() + c * garbler_width, garbler_width, target);
+      std::copy_n(mask_labels_.data() + (first + c) * bits_, bits_, target + garbler_width);
+      std::copy_n(evaluator_labels_.data() + (first + c) * evaluator_width, evaluator_width,
+                  target + garbler_width + bits_);
+    }
+    output_labels.resize(n * bits_);
+    const double start = thread_cpu_seconds();
+    party_.evaluator().evaluate(
+        circuit_, n, input_labels,
+        std::span<const Block>(tables_).subspan(first * tables_per_copy, n * tables_per_copy),
+        output_labels);
+    evaluate_seconds_ += thread_cpu_seconds() - start;
+    // first · bits is a multiple of 8 (slices are multiples of 256 copies).
+    const auto decoding = std::span<const std::uint8_t>(decoding_bits_)
+                              .subspan(first * bits_ / 8, (n * bits_ + 7) / 8);
+    const auto words = detail::bits_to_words(decode_outputs(output_labels, decoding), bits_);
+    result.insert(result.end(), words.begin(), words.end());
   }
-  std::vector<Block> output_labels(count * bits_);
-  double start = thread_cpu_seconds();
-  party_.evaluator().evaluate(circuit_, count, input_labels, tables_, output_labels);
-  evaluate_seconds_ += thread_cpu_seconds() - start;
   count_ = 0;
-  return detail::bits_to_words(decode_outputs(output_labels, decoding_bits_), bits_);
+  tables_ = {};  // one-shot: a batch's tables are never evaluated twice
+  return result;
 }
 
 }  // namespace pinas::crypto

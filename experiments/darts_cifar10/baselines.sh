@@ -15,6 +15,12 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 pinas=${1:-$root/build/nas/pinas}
 search=experiments/runs/darts_cifar10
+experiments/scripts/run_state.sh restore "$search" experiments/darts_cifar10/run_state.tar.gz
+# The draws are fixed once (baselines_so_far/samples.tsv), so every session trains the same five.
+if [[ ! -f $search/baselines/samples.tsv && -f experiments/darts_cifar10/baselines_so_far/samples.tsv ]]; then
+  mkdir -p "$search/baselines"
+  cp experiments/darts_cifar10/baselines_so_far/samples.tsv "$search/baselines/samples.tsv"
+fi
 found=()
 key=$("$pinas" top "$search" --k 1 --json 2>/dev/null |
   python3 -c 'import json,sys; t=json.load(sys.stdin); print(t[0]["genotype"] if t else "")' || true)

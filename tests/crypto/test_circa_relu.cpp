@@ -84,6 +84,19 @@ TEST(CircaRelu, ExactOutsideTheFaultRegionAndModelOnEdges) {
   }
 }
 
+// The evaluator evaluates a batch online in slices of
+// detail::online_slice_copies (2,048 copies here): a batch of several slices
+// and a partial last one must come out as exactly as one slice does.
+TEST(CircaRelu, BatchOfSeveralOnlineSlicesIsExact) {
+  std::mt19937_64 random(45);
+  const std::uint32_t bits = 32;
+  std::vector<std::uint64_t> x(6000);
+  for (auto& value : x) value = random() & ring_mask(bits);
+  auto outputs = run_circa(bits, 0, x, 46);
+  for (std::size_t i = 0; i < x.size(); ++i)
+    ASSERT_EQ(outputs[i], relu_reference(x[i], bits, 0)) << i;
+}
+
 TEST(CircaRelu, SignCircuitCostsEllMinusKMinusOneAnds) {
   EXPECT_EQ(circa_sign_circuit(32, 8).and_count(), 23u);
   EXPECT_EQ(circa_sign_circuit(64, 0).and_count(), 63u);

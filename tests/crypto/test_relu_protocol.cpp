@@ -95,7 +95,7 @@ TEST(ReluProtocol, MaxPoolSharesReconstructExactly) {
   std::uint64_t mask = ring_mask(bits);
   Circuit circuit = max_pool_circuit(bits, window, 5, true);
   std::vector<std::uint64_t> x;
-  const std::size_t copies = 300;
+  const std::size_t copies = 1300;  // online slices of 256 copies: five and a partial one
   for (std::size_t i = 0; i < copies * window; ++i) {
     x.push_back(i % 7 == 0 ? edge_values(bits)[random() % 10] : random() & mask);
   }

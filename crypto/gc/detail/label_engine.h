@@ -33,6 +33,16 @@ inline std::size_t copies_per_chunk(const Circuit& circuit) {
   return copies;
 }
 
+// Copies per slice when an evaluator evaluates a batch online as its labels
+// arrive: a multiple of kMaxChunkCopies (so the slices' tables and tweaks
+// are those of the whole batch) whose input labels come to about 2 MiB.
+inline std::size_t online_slice_copies(const Circuit& circuit) {
+  constexpr std::size_t kSliceLabelBytes = std::size_t{2} << 20;
+  const std::size_t per_chunk =
+      kMaxChunkCopies * std::size_t{16} * std::max<std::size_t>(circuit.input_wire_count(), 1);
+  return kMaxChunkCopies * std::max<std::size_t>(1, kSliceLabelBytes / per_chunk);
+}
+
 constexpr int kAndBatch = 8;
 
 class LabelEngine {
