@@ -16,17 +16,20 @@ if(EXISTS /usr/share/datasets/fashion-mnist)
     set_tests_properties(cli_reduce_${method}_serves_privately PROPERTIES
                          PASS_REGULAR_EXPRESSION "garbled exactly [0-9]+" TIMEOUT 600)
   endforeach()
+  # Fixtures, not only an order: `ctest -R` on a test that reads another's
+  # output runs that one first.
+  set_tests_properties(cli_reduce_snl_serves_privately PROPERTIES FIXTURES_SETUP reduce_teacher)
   add_test(NAME cli_reduce_deepreduce_serves_privately
            COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/reduce_serve_private.sh $<TARGET_FILE:pinas>
                    ${PINAS_REDUCE_FIXTURES}/tiny_resnet.genotype.txt ${PINAS_REDUCE_CLI_DIR}/deepreduce
                    deepreduce 8000 --epochs 1 --criticality-epochs 1)
   set_tests_properties(cli_reduce_deepreduce_serves_privately PROPERTIES
                        PASS_REGULAR_EXPRESSION "garbled exactly [0-9]+" TIMEOUT 600)
-  # Errors need a model: the SNL test's teacher.
+  # Errors need a model: the SNL test's teacher (fixture reduce_teacher).
   function(pinas_reduce_error_test name expect)
     add_test(NAME ${name} COMMAND ${CMAKE_COMMAND} "-DCOMMAND=$<TARGET_FILE:pinas>;${ARGN}" "-DEXPECT=${expect}"
                                   -P ${CMAKE_CURRENT_LIST_DIR}/train.cmake)
-    set_tests_properties(${name} PROPERTIES DEPENDS cli_reduce_snl_serves_privately)
+    set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED reduce_teacher)
   endfunction()
   set(teacher ${PINAS_REDUCE_CLI_DIR}/snl/teacher.pb)
   pinas_reduce_error_test(cli_reduce_budget_above_model "is not below the model's"
@@ -41,15 +44,16 @@ if(EXISTS /usr/share/datasets/fashion-mnist)
   add_test(NAME cli_reduce_kill_and_resume
            COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/reduce_kill_and_resume.sh $<TARGET_FILE:pinas> ${teacher}
                    ${PINAS_REDUCE_CLI_DIR}/kill-and-resume)
-  set_tests_properties(cli_reduce_kill_and_resume PROPERTIES DEPENDS cli_reduce_snl_serves_privately TIMEOUT 300
+  set_tests_properties(cli_reduce_kill_and_resume PROPERTIES FIXTURES_REQUIRED reduce_teacher TIMEOUT 300
                        PASS_REGULAR_EXPRESSION "resumed reduction identical")
   add_test(NAME cli_reduce_linear_model
            COMMAND pinas pi random-model ${PINAS_REDUCE_FIXTURES}/linear_fashion.architecture.txt
                    --out ${PINAS_REDUCE_CLI_DIR}/linear.pb)
+  set_tests_properties(cli_reduce_linear_model PROPERTIES FIXTURES_SETUP reduce_linear_model)
   pinas_reduce_error_test(cli_reduce_model_without_relus "has no ReLUs to reduce"
     reduce ${PINAS_REDUCE_CLI_DIR}/linear.pb --data fashion-mnist --budget 10 --out ${PINAS_REDUCE_CLI_DIR}/err5
     --quiet)
-  set_tests_properties(cli_reduce_model_without_relus PROPERTIES DEPENDS cli_reduce_linear_model)
+  set_tests_properties(cli_reduce_model_without_relus PROPERTIES FIXTURES_REQUIRED reduce_linear_model)
   # The experiment config's reduction step: searched and reduced networks side by side.
   add_test(NAME cli_reduce_search_step
            COMMAND /bin/sh -c "rm -rf '${PINAS_REDUCE_CLI_DIR}/search' && '$<TARGET_FILE:pinas>' search --config '${PROJECT_SOURCE_DIR}/tests/nas/cli/reduction_fashion_mnist.textproto' --out '${PINAS_REDUCE_CLI_DIR}/search' && '$<TARGET_FILE:pinas>' pareto '${PINAS_REDUCE_CLI_DIR}/search' --plot '${PINAS_REDUCE_CLI_DIR}/search/front.svg'")
