@@ -154,6 +154,71 @@ std::pair<double, double> fit_two_terms(const std::vector<double>& x1,
   return {fit[0], fit[1]};
 }
 
+namespace {
+
+// The per-kind online fit: the step rows' columns (per kind's units and per
+// batch) plus, for the best of the candidate knees, the bytes of each batch
+// beyond it. Sets the knee's start, end and per-byte premium (all 0 when no
+// knee helps) and returns the other columns' unit costs.
+std::vector<double> fit_knee(const std::vector<std::vector<double>>& columns,
+                             const std::vector<double>& online_seconds,
+                             const std::vector<double>& online_weights,
+                             const std::vector<std::vector<double>>& step_batch_bytes, double& knee,
+                             double& knee_end, double& per_byte_beyond_knee) {
+  knee = knee_end = per_byte_beyond_knee = 0;
+  std::vector<double> online = fit_non_negative(columns, online_seconds, online_weights);
+  double best_error = weighted_error(columns, online, online_seconds, online_weights);
+  // A knee must explain something: an improvement below this share of the
+  // signal is rounding (an exact fit without a knee has nothing to gain).
+  double signal = 0;
+  for (std::size_t i = 0; i < online_seconds.size(); ++i) {
+    signal += online_seconds[i] * online_seconds[i] * online_weights[i] * online_weights[i];
+  }
+  std::vector<double> candidates;
+  for (const auto& batches : step_batch_bytes) {
+    candidates.insert(candidates.end(), batches.begin(), batches.end());
+  }
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  // At most 48 candidates (evenly spaced in the sorted sizes) keep the pair
+  // search at about a thousand small fits however many probes ran.
+  constexpr std::size_t kMaximumCandidates = 48;
+  if (candidates.size() > kMaximumCandidates) {
+    std::vector<double> thinned;
+    for (std::size_t i = 0; i < kMaximumCandidates; ++i) {
+      thinned.push_back(candidates[i * (candidates.size() - 1) / (kMaximumCandidates - 1)]);
+    }
+    candidates = std::move(thinned);
+  }
+  // Every (start, end) pair of candidates, end == start being a step.
+  pb::UnitCosts shape;
+  for (std::size_t first = 0; first < candidates.size(); ++first) {
+    for (std::size_t last = first; last < candidates.size(); ++last) {
+      shape.set_garbled_online_knee_bytes(candidates[first]);
+      shape.set_garbled_online_knee_end_bytes(candidates[last]);
+      std::vector<std::vector<double>> with_knee = columns;
+      with_knee.emplace_back();
+      for (const auto& batches : step_batch_bytes) {
+        double beyond = 0;
+        for (double bytes : batches) beyond += bytes * knee_share(bytes, shape);
+        with_knee.back().push_back(beyond);
+      }
+      const std::vector<double> fit = fit_non_negative(with_knee, online_seconds, online_weights);
+      const double error = weighted_error(with_knee, fit, online_seconds, online_weights);
+      if (fit.back() > 0 && error < best_error - 1e-9 * signal) {
+        best_error = error;
+        online.assign(fit.begin(), fit.end() - 1);
+        knee = candidates[first];
+        knee_end = candidates[last];
+        per_byte_beyond_knee = fit.back();
+      }
+    }
+  }
+  return online;
+}
+
+}  // namespace
+
 pb::UnitCosts fit_unit_costs(const CalibrationObservations& observations, bool circa) {
   const std::vector<SessionObservation>& sessions = observations.sessions;
   const std::string relu_kind = circa ? "circa" : "relu";
@@ -201,57 +266,40 @@ pb::UnitCosts fit_unit_costs(const CalibrationObservations& observations, bool c
     if (online_weights[i] == 0) online_weights[i] = inverse(online_seconds[i]);
   }
   const std::vector<double> offline = fit_non_negative(columns, offline_seconds, offline_weights);
-  // Online: the same columns plus, for each candidate knee, the bytes of the
-  // batches larger than it.
-  std::vector<double> online = fit_non_negative(columns, online_seconds, online_weights);
-  double knee = 0, per_byte_beyond_knee = 0;
-  double best_error = weighted_error(columns, online, online_seconds, online_weights);
-  // A knee must explain something: an improvement below this share of the
-  // signal is rounding (an exact fit without a knee has nothing to gain).
-  double signal = 0;
-  for (std::size_t i = 0; i < online_seconds.size(); ++i) {
-    signal += online_seconds[i] * online_seconds[i] * online_weights[i] * online_weights[i];
-  }
-  std::vector<double> candidates;
-  for (const auto& batches : step_batch_bytes) {
-    candidates.insert(candidates.end(), batches.begin(), batches.end());
-  }
-  std::sort(candidates.begin(), candidates.end());
-  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
-  // At most 48 candidates (evenly spaced in the sorted sizes) keep the pair
-  // search at about a thousand small fits however many probes ran.
-  constexpr std::size_t kMaximumCandidates = 48;
-  if (candidates.size() > kMaximumCandidates) {
-    std::vector<double> thinned;
-    for (std::size_t i = 0; i < kMaximumCandidates; ++i) {
-      thinned.push_back(candidates[i * (candidates.size() - 1) / (kMaximumCandidates - 1)]);
-    }
-    candidates = std::move(thinned);
-  }
-  // Every (start, end) pair of candidates, end == start being a step.
-  double knee_end = 0;
-  pb::UnitCosts shape;
-  for (std::size_t first = 0; first < candidates.size(); ++first) {
-    for (std::size_t last = first; last < candidates.size(); ++last) {
-      shape.set_garbled_online_knee_bytes(candidates[first]);
-      shape.set_garbled_online_knee_end_bytes(candidates[last]);
-      std::vector<std::vector<double>> with_knee = columns;
-      with_knee.emplace_back();
-      for (const auto& batches : step_batch_bytes) {
-        double beyond = 0;
-        for (double bytes : batches) beyond += bytes * knee_share(bytes, shape);
-        with_knee.back().push_back(beyond);
+  // Online, when every batch's AND gates were measured: per AND gate, per
+  // online byte and per batch (see UnitCosts.garbled_online_seconds_per_and),
+  // with no per-kind term and no knee (the evaluator streams a batch in
+  // slices, so its time is linear in both). Otherwise the per-kind fit with
+  // the knee search, for observation files without AND counts.
+  const bool by_and_gates =
+      !observations.garbled.empty() &&
+      std::all_of(observations.garbled.begin(), observations.garbled.end(),
+                  [](const GarbledObservation& o) { return o.and_gates > 0; });
+  std::vector<double> online(kinds.size() + 1, 0.0);
+  double knee = 0, per_byte_beyond_knee = 0, knee_end = 0;
+  double online_per_and = 0, online_per_byte = 0;
+  if (by_and_gates) {
+    std::vector<std::vector<double>> physical(3);
+    std::size_t row = 0;
+    std::int64_t step_of_row = -1;
+    for (const GarbledObservation& observation : observations.garbled) {
+      if (std::find(kinds.begin(), kinds.end(), observation.kind) == kinds.end()) continue;
+      if (physical[0].empty() || observation.step < 0 || observation.step != step_of_row) {
+        for (auto& column : physical) column.push_back(0.0);
+        row = physical[0].size() - 1;
       }
-      const std::vector<double> fit = fit_non_negative(with_knee, online_seconds, online_weights);
-      const double error = weighted_error(with_knee, fit, online_seconds, online_weights);
-      if (fit.back() > 0 && error < best_error - 1e-9 * signal) {
-        best_error = error;
-        online.assign(fit.begin(), fit.end() - 1);
-        knee = candidates[first];
-        knee_end = candidates[last];
-        per_byte_beyond_knee = fit.back();
-      }
+      step_of_row = observation.step;
+      physical[0][row] += observation.and_gates;
+      physical[1][row] += observation.online_bytes;
+      physical[2][row] += 1.0;
     }
+    const std::vector<double> fit = fit_non_negative(physical, online_seconds, online_weights);
+    online_per_and = fit[0];
+    online_per_byte = fit[1];
+    online[kinds.size()] = fit[2];
+  } else {
+    online = fit_knee(columns, online_seconds, online_weights, step_batch_bytes, knee, knee_end,
+                      per_byte_beyond_knee);
   }
 
   pb::UnitCosts unit;
@@ -272,6 +320,8 @@ pb::UnitCosts fit_unit_costs(const CalibrationObservations& observations, bool c
   unit.set_garbled_online_knee_bytes(knee);
   unit.set_garbled_online_seconds_per_byte_beyond_knee(per_byte_beyond_knee);
   unit.set_garbled_online_knee_end_bytes(knee_end);
+  unit.set_garbled_online_seconds_per_and(online_per_and);
+  unit.set_garbled_online_seconds_per_byte(online_per_byte);
 
   std::vector<double> ots, corrections, macs, bytes, seconds;
   for (const LinearObservation& observation : observations.linear) {

@@ -28,6 +28,9 @@ struct GarbledObservation {
   // whose phase times weigh the step's residual as a share of the session.
   // -1 (or out of range): the step is weighed by its own seconds.
   std::int64_t session = -1;
+  // AND gates of the whole batch (copies x per copy); 0 when not measured,
+  // which selects the per-kind online fit.
+  double and_gates = 0;
 };
 
 // One linear layer's offline preprocessing as the runtime measured it.

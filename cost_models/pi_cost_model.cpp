@@ -124,12 +124,19 @@ CostEstimate PiCostModel::estimate(const spaces::Architecture& architecture) con
                       unit.he_offline_seconds_per_ciphertext()
             : ots * unit.linear_offline_seconds_per_ot() +
                   macs * unit.linear_offline_seconds_per_mac();
-    double batches = 0, bytes_beyond_knee = 0;
+    // AND gates are counted only for calibrations that price them.
+    const bool per_and = unit.garbled_online_seconds_per_and() > 0;
+    double batches = 0, bytes_beyond_knee = 0, garbled_bytes = 0, and_gates = 0;
     for (const InteractiveStep& step : layer_features.steps) {
       batches += static_cast<double>(step.batches.size());
       for (const GarbledBatchFeatures& batch : step.batches) {
         const double bytes = static_cast<double>(batch.copies) * online_bytes_per_unit(batch, unit);
         bytes_beyond_knee += bytes * knee_share(bytes, unit);
+        garbled_bytes += bytes;
+        if (per_and) {
+          and_gates += static_cast<double>(batch.copies) *
+                       static_cast<double>(garbled_and_gates_per_copy(batch, protocol));
+        }
       }
     }
     const auto linear_layers = static_cast<double>(layer_features.linear_layers.size());
@@ -143,6 +150,8 @@ CostEstimate PiCostModel::estimate(const spaces::Architecture& architecture) con
                             polynomials * unit.polynomial_offline_seconds() + linear_offline;
     layer.online_seconds = batches * unit.garbled_online_seconds_per_batch() +
                            bytes_beyond_knee * unit.garbled_online_seconds_per_byte_beyond_knee() +
+                           and_gates * unit.garbled_online_seconds_per_and() +
+                           garbled_bytes * unit.garbled_online_seconds_per_byte() +
                            linear_layers * unit.linear_online_seconds_per_layer() +
                            relus * unit.relu_online_seconds() +
                            truncations * unit.truncation_online_seconds() +

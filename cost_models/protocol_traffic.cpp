@@ -240,6 +240,13 @@ class Flights {
 
 }  // namespace
 
+std::uint64_t garbled_and_gates_per_copy(const GarbledBatchFeatures& batch,
+                                         const ProtocolParameters& parameters) {
+  return circuit_facts(batch.kind, parameters.ring_bits, batch.window, batch.shift,
+                       parameters.circa_dropped_bits)
+      .and_gates;
+}
+
 std::uint64_t gilboa_correction_bytes(const LinearLayerGeometry& geometry,
                                       const ProtocolParameters& parameters) {
   return gilboa_traffic(geometry, parameters).correction_bytes;

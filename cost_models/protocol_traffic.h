@@ -38,6 +38,11 @@ SessionTraffic count_session_traffic(const std::vector<LayerFeatures>& layers,
                                      std::int64_t input_elements, std::int64_t output_elements,
                                      const ProtocolParameters& parameters);
 
+// AND gates of one copy of `batch`'s circuit under `parameters` (the circuit
+// crypto/circuits builds for it; cached). Thread-safe.
+std::uint64_t garbled_and_gates_per_copy(const GarbledBatchFeatures& batch,
+                                         const ProtocolParameters& parameters);
+
 // The bytes of the packed correction words of one Gilboa product (the sender's
 // chunks of about 2^23 bits, each rounded up to 64-bit words) for a linear
 // layer decomposed on the cheaper side. Exposed for tests. Thread-safe.

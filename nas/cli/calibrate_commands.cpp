@@ -142,6 +142,8 @@ void add_observations(const Probe& probe, const pi::FixedPointConfig& config,
       const std::int64_t kernel = id ? probe.architecture.node(*id).kernel : 0;
       observation.units = client.elements * std::max<std::int64_t>(1, kernel * kernel - 1);
     }
+    observation.and_gates =
+        static_cast<double>(client.elements) * static_cast<double>(client.and_gates);
     observation.offline_bytes = static_cast<double>(client.offline_bytes);
     observation.online_bytes = static_cast<double>(client.online_bytes);
     // Offline on the client's clock, which its linear layers' times share,
@@ -434,13 +436,14 @@ void calibrate(const CalibrateOptions& options) {
   const pb::UnitCosts& unit = calibration.unit_costs();
   std::cout << fmt::format(
       "\nper ReLU: {:.0f} B offline, {:.0f} B online, {:.2f} us offline, {:.2f} us online\n"
-      "per garbled batch: {:.2f} ms offline, {:.3f} ms online; per linear layer online: {:.3f} "
-      "ms\n"
+      "per garbled batch: {:.2f} ms offline, {:.3f} ms online; online per AND gate {:.2f} ns, per "
+      "byte {:.3f} ns; per linear layer online: {:.3f} ms\n"
       "per linear-layer OT: {:.2f} B; per MAC online: {:.2f} ns; per session: {:.1f} ms "
       "offline, {:.1f} ms online\n",
       unit.relu_offline_bytes(), unit.relu_online_bytes(), unit.relu_offline_seconds() * 1e6,
       unit.relu_online_seconds() * 1e6, unit.garbled_offline_seconds_per_batch() * 1e3,
-      unit.garbled_online_seconds_per_batch() * 1e3, unit.linear_online_seconds_per_layer() * 1e3,
+      unit.garbled_online_seconds_per_batch() * 1e3, unit.garbled_online_seconds_per_and() * 1e9,
+      unit.garbled_online_seconds_per_byte() * 1e9, unit.linear_online_seconds_per_layer() * 1e3,
       unit.linear_offline_bytes_per_ot(), unit.linear_online_seconds_per_mac() * 1e9,
       unit.offline_seconds_per_session() * 1e3, unit.online_seconds_per_session() * 1e3);
   if (!options.out.empty()) std::cout << "calibration written to " << options.out << "\n";

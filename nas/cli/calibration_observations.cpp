@@ -14,6 +14,7 @@ void write_observations(const cost::CalibrationObservations& observations,
   for (const auto& o : observations.garbled) {
     garbled.push_back({{"kind", o.kind},
                        {"units", o.units},
+                       {"and_gates", o.and_gates},
                        {"offline_bytes", o.offline_bytes},
                        {"online_bytes", o.online_bytes},
                        {"offline_s", o.offline_seconds},
