@@ -124,19 +124,14 @@ CostEstimate PiCostModel::estimate(const spaces::Architecture& architecture) con
                       unit.he_offline_seconds_per_ciphertext()
             : ots * unit.linear_offline_seconds_per_ot() +
                   macs * unit.linear_offline_seconds_per_mac();
-    // AND gates are counted only for calibrations that price them.
-    const bool per_and = unit.garbled_online_seconds_per_and() > 0;
-    double batches = 0, bytes_beyond_knee = 0, garbled_bytes = 0, and_gates = 0;
+    const auto and_gates = static_cast<double>(traffic.layer_and_gates[index]);
+    double batches = 0, bytes_beyond_knee = 0, garbled_bytes = 0;
     for (const InteractiveStep& step : layer_features.steps) {
       batches += static_cast<double>(step.batches.size());
       for (const GarbledBatchFeatures& batch : step.batches) {
         const double bytes = static_cast<double>(batch.copies) * online_bytes_per_unit(batch, unit);
         bytes_beyond_knee += bytes * knee_share(bytes, unit);
         garbled_bytes += bytes;
-        if (per_and) {
-          and_gates += static_cast<double>(batch.copies) *
-                       static_cast<double>(garbled_and_gates_per_copy(batch, protocol));
-        }
       }
     }
     const auto linear_layers = static_cast<double>(layer_features.linear_layers.size());

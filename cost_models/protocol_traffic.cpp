@@ -262,6 +262,7 @@ SessionTraffic count_session_traffic(const std::vector<LayerFeatures>& layers,
   traffic.layer_offline_bytes.assign(layers.size(), 0);
   traffic.layer_online_bytes.assign(layers.size(), 0);
   traffic.layer_he_products.assign(layers.size(), 0);
+  traffic.layer_and_gates.assign(layers.size(), 0);
   traffic.layer_he_ciphertexts.assign(layers.size(), 0);
 
   // The HE plan covers every linear layer of the network at once (q is chosen for all).
@@ -328,6 +329,7 @@ SessionTraffic count_session_traffic(const std::vector<LayerFeatures>& layers,
         const auto copies = static_cast<std::uint64_t>(batch.copies);
         const CircuitFacts facts = circuit_facts(batch.kind, parameters.ring_bits, batch.window,
                                                  batch.shift, parameters.circa_dropped_bits);
+        traffic.layer_and_gates[index] += copies * facts.and_gates;
         if (batch.kind == Kind::kCirca) {
           const std::uint64_t width = ring - dropped;
           offline +=

@@ -18,6 +18,8 @@ struct SessionTraffic {
   // ciphertexts (input and returned) of its linear layers (time features).
   std::vector<std::uint64_t> layer_he_products;
   std::vector<std::uint64_t> layer_he_ciphertexts;
+  // AND gates of the garbled batches of each features entry (time feature).
+  std::vector<std::uint64_t> layer_and_gates;
   std::uint64_t offline_bytes = 0;  // layers plus once-per-session setup done offline
   std::uint64_t online_bytes = 0;   // layers plus the masked input and the logits
   std::uint64_t online_flights = 0;
