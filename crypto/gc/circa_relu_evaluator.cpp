@@ -6,6 +6,7 @@
 #include "crypto/circuits/share_circuits.h"
 #include "crypto/gc/detail/label_engine.h"
 #include "crypto/gc/detail/share_bits.h"
+#include "crypto/gc/detail/slice_evaluation.h"
 #include "crypto/gc/garbler.h"
 #include "crypto/gc/share_circuit_garbler.h"
 #include "crypto/net/handshake.h"
@@ -56,7 +57,6 @@ std::vector<std::uint64_t> CircaReluEvaluator::online() {
   // online): slices are multiples of kMaxChunkCopies, so the tables and
   // tweaks are those of one call over the batch.
   const std::size_t slice = detail::online_slice_copies(circuit_);
-  const std::size_t tables_per_copy = circuit_.and_count() * 2;
   std::vector<Block> garbler_labels, input_labels, output_labels;
   std::vector<std::uint8_t> sign_shares(count);
   for (std::size_t first = 0; first < count; first += slice) {
@@ -70,12 +70,8 @@ std::vector<std::uint64_t> CircaReluEvaluator::online() {
                   input_labels.data() + c * 2 * width + width);
     }
     output_labels.resize(n);
-    const double start = thread_cpu_seconds();
-    party_.evaluator().evaluate(
-        circuit_, n, input_labels,
-        std::span<const Block>(tables_).subspan(first * tables_per_copy, n * tables_per_copy),
-        output_labels);
-    evaluate_seconds_ += thread_cpu_seconds() - start;
+    evaluate_seconds_ += detail::evaluate_slice(party_.evaluator(), circuit_, first, n,
+                                                input_labels, tables_, output_labels);
     for (std::size_t c = 0; c < n; ++c) sign_shares[first + c] = output_labels[c].lsb() ? 1 : 0;
   }
   tables_ = {};  // one-shot

@@ -5,6 +5,7 @@
 
 #include "crypto/gc/detail/label_engine.h"
 #include "crypto/gc/detail/share_bits.h"
+#include "crypto/gc/detail/slice_evaluation.h"
 #include "crypto/gc/garbler.h"
 #include "crypto/gc/output_decoding.h"
 #include "crypto/gc/share_circuit_garbler.h"
@@ -46,7 +47,6 @@ std::vector<std::uint64_t> ShareCircuitEvaluator::online() {
   const std::size_t garbler_width = circuit_.input_sizes()[0];
   const std::size_t evaluator_width = circuit_.input_sizes()[2];
   const std::size_t inputs = circuit_.input_wire_count();
-  const std::size_t tables_per_copy = circuit_.and_count() * 2;
   // Slices of the batch, evaluated as their labels arrive: a big batch (a
   // max pool's windows are megabytes of labels) then never holds its labels
   // twice, and the client evaluates one slice while the next is in flight.
@@ -69,12 +69,8 @@ std::vector<std::uint64_t> ShareCircuitEvaluator::online() {
                   target + garbler_width + bits_);
     }
     output_labels.resize(n * bits_);
-    const double start = thread_cpu_seconds();
-    party_.evaluator().evaluate(
-        circuit_, n, input_labels,
-        std::span<const Block>(tables_).subspan(first * tables_per_copy, n * tables_per_copy),
-        output_labels);
-    evaluate_seconds_ += thread_cpu_seconds() - start;
+    evaluate_seconds_ += detail::evaluate_slice(party_.evaluator(), circuit_, first, n,
+                                                input_labels, tables_, output_labels);
     // first · bits is a multiple of 8 (slices are multiples of 256 copies).
     const auto decoding = std::span<const std::uint8_t>(decoding_bits_)
                               .subspan(first * bits_ / 8, (n * bits_ + 7) / 8);
