@@ -232,6 +232,8 @@ pb::UnitCosts fit_unit_costs(const CalibrationObservations& observations, bool c
   std::vector<std::vector<double>> columns(kinds.size() + 1);
   std::vector<double> offline_seconds, online_seconds, offline_weights, online_weights;
   std::vector<std::vector<double>> step_batch_bytes;  // each row's batches' online bytes
+  // The same rows' AND gates, online bytes and batches (the per-AND-gate online fit).
+  std::vector<std::vector<double>> physical(3);
   std::int64_t last_step = -1;
   for (const GarbledObservation& observation : observations.garbled) {
     std::size_t kind = 0;
@@ -243,6 +245,7 @@ pb::UnitCosts fit_unit_costs(const CalibrationObservations& observations, bool c
     online_bytes[kind] += observation.online_bytes;
     if (observation.step < 0 || observation.step != last_step || online_seconds.empty()) {
       for (auto& column : columns) column.push_back(0.0);
+      for (auto& column : physical) column.push_back(0.0);
       offline_seconds.push_back(0.0);
       online_seconds.push_back(0.0);
       // Weighed by the session's phase where it is known, else by the step.
@@ -259,6 +262,9 @@ pb::UnitCosts fit_unit_costs(const CalibrationObservations& observations, bool c
     offline_seconds.back() += observation.offline_seconds;
     online_seconds.back() += observation.online_seconds;
     step_batch_bytes.back().push_back(observation.online_bytes);
+    physical[0].back() += observation.and_gates;
+    physical[1].back() += observation.online_bytes;
+    physical[2].back() += 1.0;
   }
   // A step of no known session is weighed by its own seconds (its full sum).
   for (std::size_t i = 0; i < offline_seconds.size(); ++i) {
@@ -279,20 +285,6 @@ pb::UnitCosts fit_unit_costs(const CalibrationObservations& observations, bool c
   double knee = 0, per_byte_beyond_knee = 0, knee_end = 0;
   double online_per_and = 0, online_per_byte = 0;
   if (by_and_gates) {
-    std::vector<std::vector<double>> physical(3);
-    std::size_t row = 0;
-    std::int64_t step_of_row = -1;
-    for (const GarbledObservation& observation : observations.garbled) {
-      if (std::find(kinds.begin(), kinds.end(), observation.kind) == kinds.end()) continue;
-      if (physical[0].empty() || observation.step < 0 || observation.step != step_of_row) {
-        for (auto& column : physical) column.push_back(0.0);
-        row = physical[0].size() - 1;
-      }
-      step_of_row = observation.step;
-      physical[0][row] += observation.and_gates;
-      physical[1][row] += observation.online_bytes;
-      physical[2][row] += 1.0;
-    }
     const std::vector<double> fit = fit_non_negative(physical, online_seconds, online_weights);
     online_per_and = fit[0];
     online_per_byte = fit[1];

@@ -1,7 +1,6 @@
-// `pinas calibrate`: measures the unit costs of the calibrated PI cost model
-// (cost_models/pi_cost_model.h) on this machine by running real two-party
-// private inferences over loopback TCP, and checks the fitted model against
-// what it measured.
+// `pinas calibrate`: measures the PI cost model's unit costs (cost_models/
+// pi_cost_model.h) on this machine with real two-party private inferences
+// over loopback TCP, and checks the fitted model against what it measured.
 #include <fmt/format.h>
 #include <google/protobuf/util/json_util.h>
 #include <unistd.h>
@@ -142,14 +141,12 @@ void add_observations(const Probe& probe, const pi::FixedPointConfig& config,
       const std::int64_t kernel = id ? probe.architecture.node(*id).kernel : 0;
       observation.units = client.elements * std::max<std::int64_t>(1, kernel * kernel - 1);
     }
-    observation.and_gates =
-        static_cast<double>(client.elements) * static_cast<double>(client.and_gates);
+    observation.and_gates = static_cast<double>(client.elements * client.and_gates);
     observation.offline_bytes = static_cast<double>(client.offline_bytes);
     observation.online_bytes = static_cast<double>(client.online_bytes);
-    // Offline on the client's clock, which its linear layers' times share,
-    // so the windows tile its offline phase; online on the server's: the
-    // client's window would also hold the server's linear arithmetic before
-    // the batch, which the session remainder fits per MAC.
+    // Offline on the client's clock (its windows tile its offline phase);
+    // online on the server's, as the client's would hold the server's
+    // linear arithmetic before the batch (fitted per MAC instead).
     observation.offline_seconds = client.offline_seconds;
     observation.online_seconds = server ? server->online_seconds : client.online_seconds;
     // Batches of one step are consecutive and name the step's node.
@@ -436,8 +433,8 @@ void calibrate(const CalibrateOptions& options) {
   const pb::UnitCosts& unit = calibration.unit_costs();
   std::cout << fmt::format(
       "\nper ReLU: {:.0f} B offline, {:.0f} B online, {:.2f} us offline, {:.2f} us online\n"
-      "per garbled batch: {:.2f} ms offline, {:.3f} ms online; online per AND gate {:.2f} ns, per "
-      "byte {:.3f} ns; per linear layer online: {:.3f} ms\n"
+      "per garbled batch: {:.2f} ms offline, {:.3f} ms online; online per AND {:.2f} ns, per byte "
+      "{:.3f} ns; per linear layer online: {:.3f} ms\n"
       "per linear-layer OT: {:.2f} B; per MAC online: {:.2f} ns; per session: {:.1f} ms "
       "offline, {:.1f} ms online\n",
       unit.relu_offline_bytes(), unit.relu_online_bytes(), unit.relu_offline_seconds() * 1e6,
