@@ -117,7 +117,8 @@ void register_serve(CLI::App& app) {
     const bool json_output = options->json_output;
     server_options.log = [json_output](const std::string& line) {
       if (!json_output) {
-        std::cerr << "pinas serve: " << line << std::endl;
+        // One write per line: clients and other servers may share this stderr.
+        std::cerr << fmt::format("pinas serve: {}\n", line);
       } else if (line.rfind("warning:", 0) == 0 || line.rfind("cannot accept", 0) == 0 ||
                  line.rfind("accepting clients again", 0) == 0 || line.rfind("stopped:", 0) == 0) {
         // Server-wide events have no session object: one line each.

@@ -1,4 +1,5 @@
 // `pinas search`: run or resume an architecture search (nas/controller/).
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -88,7 +89,7 @@ pinas::cli::CommandRegistration search_commands("search", [](CLI::App& app) {
       if (!error.other_ranks_stranded()) throw;
       // The other ranks may wait for this one forever: the CLI, not the
       // library, ends the whole MPI job once the error is printed.
-      std::cerr << "pinas: error: " << error.what() << std::endl;
+      std::cerr << fmt::format("pinas: error: {}\n", error.what());  // one write
 #ifdef PINAS_NAS_MPI
       MPI_Abort(MPI_COMM_WORLD, 2);  // does not return
 #endif

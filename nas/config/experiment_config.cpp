@@ -250,6 +250,7 @@ void complete_and_validate(pb::ExperimentConfig& config, const std::string& orig
   if (fidelity.max_epochs() > 10000) refuse(origin, "fidelity.max_epochs", "must be at most 10000");
   if (fidelity.reduction_factor() < 2)
     refuse(origin, "fidelity.reduction_factor", "must be at least 2");
+  if (fidelity.train_subset() < 0) refuse(origin, "fidelity.train_subset", "must not be negative");
 
   auto& training = *config.mutable_training();
   if (training.batch_size() == 0) training.set_batch_size(64);

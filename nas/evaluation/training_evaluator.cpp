@@ -8,6 +8,30 @@
 
 namespace pinas::nas {
 
+train::TrainingJob trial_training_job(const pb::ExperimentConfig& config, const TrainingJob& job) {
+  pb::Genotype genotype;
+  if (!genotype.ParseFromString(job.genotype_proto))
+    throw Error("trial " + std::to_string(job.trial) + ": the stored genotype is unparsable");
+  train::TrainingJob run;
+  run.name = "trial " + std::to_string(job.trial);
+  run.architecture = spaces::build_genotype(genotype).to_proto();
+  run.data_spec = config.dataset().name();
+  run.train_subset = config.fidelity().train_subset() > 0 ? config.fidelity().train_subset()
+                                                          : config.dataset().train_subset();
+  run.test_subset = config.dataset().test_subset();
+  run.validation_fraction = config.dataset().validation_fraction();
+  // The schedule spans the longest rung, so a promoted trial simply trains on.
+  run.epochs = job.end_epoch;
+  run.hyperparameters.batch_size = config.training().batch_size();
+  run.hyperparameters.learning_rate = config.training().learning_rate();
+  run.hyperparameters.weight_decay = config.training().weight_decay();
+  run.seed = job.seed;
+  run.output_dir = job.trial_folder;
+  run.resume = job.start_epoch > 0;
+  run.evaluate_test = job.final_rung;
+  return run;
+}
+
 TrainingEvaluator::TrainingEvaluator(const pb::ExperimentConfig& config, int concurrent, int cores)
     : config_(config), concurrent_(concurrent), cores_(cores) {}
 
@@ -19,25 +43,7 @@ std::vector<JobOutcome> TrainingEvaluator::evaluate(const std::vector<TrainingJo
     const TrainingJob& job = jobs[i];
     outcomes[i].trial = job.trial;
     try {
-      pb::Genotype genotype;
-      if (!genotype.ParseFromString(job.genotype_proto)) throw Error("the stored genotype is unparsable");
-      train::TrainingJob run;
-      run.name = "trial " + std::to_string(job.trial);
-      run.architecture = spaces::build_genotype(genotype).to_proto();
-      run.data_spec = config_.dataset().name();
-      run.train_subset = config_.dataset().train_subset();
-      run.test_subset = config_.dataset().test_subset();
-      run.validation_fraction = config_.dataset().validation_fraction();
-      // The schedule spans the longest rung, so a promoted trial simply trains on.
-      run.epochs = job.end_epoch;
-      run.hyperparameters.batch_size = config_.training().batch_size();
-      run.hyperparameters.learning_rate = config_.training().learning_rate();
-      run.hyperparameters.weight_decay = config_.training().weight_decay();
-      run.seed = job.seed;
-      run.output_dir = job.trial_folder;
-      run.resume = job.start_epoch > 0;
-      run.evaluate_test = job.final_rung;
-      training_jobs.push_back(std::move(run));
+      training_jobs.push_back(trial_training_job(config_, job));
       trained.push_back(i);
     } catch (const std::exception& error) {
       outcomes[i].ok = false;

@@ -12,7 +12,7 @@ if(Python3_Interpreter_FOUND AND EXISTS /usr/share/datasets/fashion-mnist)
   add_test(NAME cli.darts.resume_after_sigkill
            COMMAND ${Python3_EXECUTABLE} ${DARTS_CLI_SCRIPT} $<TARGET_FILE:pinas> ${DARTS_CLI_CONFIG}
                    ${PROJECT_BINARY_DIR}/darts_cli_tests resume 4 1)
-  set_tests_properties(cli.darts.resume_after_sigkill PROPERTIES TIMEOUT 600 RUN_SERIAL TRUE
+  set_tests_properties(cli.darts.resume_after_sigkill PROPERTIES TIMEOUT 600
                        PASS_REGULAR_EXPRESSION "OK: [0-9]+ kills")
   # The same search with Sphynx's reduction-location stage: the chosen pair
   # is the retrained network's reductions.
@@ -28,7 +28,7 @@ if(Python3_Interpreter_FOUND AND EXISTS /usr/share/datasets/fashion-mnist)
            COMMAND ${Python3_EXECUTABLE} ${DARTS_CLI_SCRIPT} $<TARGET_FILE:pinas>
                    ${PROJECT_SOURCE_DIR}/tests/nas/cli/darts_locations_fashion_mnist.textproto
                    ${PROJECT_BINARY_DIR}/darts_cli_tests/locations_resume resume 3 2)
-  set_tests_properties(cli.darts.locations_resume_after_sigkill PROPERTIES TIMEOUT 600 RUN_SERIAL TRUE
+  set_tests_properties(cli.darts.locations_resume_after_sigkill PROPERTIES TIMEOUT 600
                        PASS_REGULAR_EXPRESSION "OK: [0-9]+ kills")
 else()
   foreach(name cli.darts.search cli.darts.resume_after_sigkill cli.darts.locations

@@ -12,7 +12,7 @@ if(Python3_Interpreter_FOUND AND EXISTS /usr/share/datasets/fashion-mnist)
   add_test(NAME cli.enas.resume_after_sigkill
            COMMAND ${Python3_EXECUTABLE} ${ENAS_CLI_SCRIPT} $<TARGET_FILE:pinas> ${ENAS_CLI_CONFIG}
                    ${PROJECT_BINARY_DIR}/enas_cli_tests resume 4 1)
-  set_tests_properties(cli.enas.resume_after_sigkill PROPERTIES TIMEOUT 600 RUN_SERIAL TRUE
+  set_tests_properties(cli.enas.resume_after_sigkill PROPERTIES TIMEOUT 600
                        PASS_REGULAR_EXPRESSION "OK: [0-9]+ kills")
 else()
   foreach(name cli.enas.search cli.enas.resume_after_sigkill)
