@@ -346,8 +346,7 @@ SessionTraffic count_session_traffic(const std::vector<LayerFeatures>& layers,
           const auto window = static_cast<std::uint64_t>(batch.window);
           offline += handshake_bytes(14 + kFingerprintLength + 8 + digits(copies)) +
                      iknp_bytes(copies * window * ring) +
-                     copies * facts.and_gates * 2 * kBlockBytes + copies * ring * kBlockBytes +
-                     (copies * ring + 7) / 8;
+                     copies * facts.and_gates * 2 * kBlockBytes + (copies * ring + 7) / 8;
           online += copies * facts.garbler_width * kBlockBytes + 8 * copies;
           flights.received();
           pending = true;

@@ -36,7 +36,6 @@ void ShareCircuitEvaluator::offline(std::span<const std::uint64_t> evaluator_sha
   evaluator_labels_ = party_.receive_input_labels(detail::words_to_bits(evaluator_shares, bits_));
   tables_.resize(count * circuit_.and_count() * 2);
   party_.receive_tables(tables_);
-  mask_labels_ = party_.receive_garbler_labels(count * bits_);
   decoding_bits_ = party_.receive_decoding_bits(count * bits_);
   count_ = count;
 }
@@ -64,7 +63,8 @@ std::vector<std::uint64_t> ShareCircuitEvaluator::online() {
     for (std::size_t c = 0; c < n; ++c) {
       Block* target = input_labels.data() + c * inputs;
       std::copy_n(share_labels.data() + c * garbler_width, garbler_width, target);
-      std::copy_n(mask_labels_.data() + (first + c) * bits_, bits_, target + garbler_width);
+      // The mask's active labels are the all-zero block (share_circuit_garbler.h).
+      std::fill_n(target + garbler_width, bits_, Block::zero());
       std::copy_n(evaluator_labels_.data() + (first + c) * evaluator_width, evaluator_width,
                   target + garbler_width + bits_);
     }

@@ -13,7 +13,8 @@ namespace pinas::crypto {
 // The evaluator's side of a batch of share circuits; the mirror of
 // ShareCircuitGarbler (see there for the phases).
 //   offline(evaluator_shares)  its share labels by correlated OT, then the
-//                              tables, mask labels and decoding bits.
+//                              tables and decoding bits (the mask's active
+//                              labels are the zero block, never sent).
 //   online()                   the garbler's share labels, evaluation,
 //                              decoding: returns result - mask per copy.
 // Not thread-safe.
@@ -37,7 +38,6 @@ class ShareCircuitEvaluator {
   std::uint32_t bits_;
   std::size_t count_ = 0;
   std::vector<Block> evaluator_labels_;
-  std::vector<Block> mask_labels_;
   std::vector<Block> tables_;
   std::vector<std::uint8_t> decoding_bits_;
   double evaluate_seconds_ = 0;

@@ -58,11 +58,17 @@ std::vector<std::uint64_t> ShareCircuitGarbler::offline(std::size_t count) {
 
   std::vector<Block> evaluator_zero = party_.evaluator_zero_labels(count * evaluator_width);
   share_zero_labels_ = party_.random_zero_labels(count * garbler_width);
-  std::vector<Block> mask_zero = party_.random_zero_labels(count * bits_);
   std::vector<Block> mask_blocks(count);
   prg_.random_blocks(mask_blocks.data(), count);
   std::vector<std::uint64_t> masks(count);
   for (std::size_t i = 0; i < count; ++i) masks[i] = mask_blocks[i].low() & ring_mask(bits_);
+  // The mask's labels are never sent: its active label is the all-zero block,
+  // so its zero label is bit·Δ (see the class comment for why this is safe).
+  const std::vector<std::uint8_t> mask_bits = detail::words_to_bits(masks, bits_);
+  const Block delta = party_.garbler().delta();
+  std::vector<Block> mask_zero(count * bits_);
+  for (std::size_t i = 0; i < mask_zero.size(); ++i)
+    mask_zero[i] = Block::mask(mask_bits[i]) & delta;
 
   std::vector<Block> input_zero(count * inputs);
   for (std::size_t c = 0; c < count; ++c) {
@@ -88,7 +94,6 @@ std::vector<std::uint64_t> ShareCircuitGarbler::offline(std::size_t count) {
     garble_seconds_ += thread_cpu_seconds() - start;
     party_.send_tables(tables);
   }
-  party_.send_active_labels(mask_zero, detail::words_to_bits(masks, bits_));
   party_.send_decoding_bits(output_zero);
   party_.channel().flush();
   count_ = count;

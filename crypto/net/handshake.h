@@ -9,7 +9,8 @@
 namespace pinas::crypto {
 
 // The wire-protocol version; bump on any incompatible change of a protocol.
-inline constexpr uint32_t kProtocolVersion = 1;
+// 2: share circuits no longer send the mask's labels.
+inline constexpr uint32_t kProtocolVersion = 2;
 
 // What both parties must agree on before any protocol message.
 struct ProtocolParameters {

@@ -128,8 +128,8 @@ pb::PiCalibration unit_calibration() {
 //   fc     input side (22,720 < 32,724 estimated bytes), 32 inputs x 32 bits =
 //          1,024 OTs; 96 uses x 528 bits = 50,688 bits -> 792 words
 //   ReLU   32 copies of 3·31 - 10 = 83 AND gates: handshake 2·(40 + 40), IKNP
-//          for 32·32 label bits, tables 32·83·32, mask labels 32·32·16,
-//          decoding bits 32·32/8; online the garbler's labels 32·32·16 and the
+//          for 32·32 label bits, tables 32·83·32, decoding bits 32·32/8 (the
+//          masks' labels are never sent); online the garbler's labels 32·32·16 and the
 //          client's parts 32·8
 //   online also the masked input and the logits, (16 + 3)·8 bytes; flights:
 //          input out, labels in, parts out, logits in: 4, so 2 round trips.
@@ -140,7 +140,7 @@ TEST(PiCostModel, BytesAndRoundsAreCountedAsTheProtocolSendsThem) {
   const auto estimate = model.estimate(tiny_network());
   const double conv = 384 * 16 + 1322 * 8;
   const double fc = 1024 * 16 + 792 * 8;
-  const double relu = 2 * (40 + 40) + 1024 * 16 + 32 * 83 * 32 + 32 * 32 * 16 + 128;
+  const double relu = 2 * (40 + 40) + 1024 * 16 + 32 * 83 * 32 + 128;
   EXPECT_DOUBLE_EQ(estimate.offline_bytes, conv + fc + relu);
   EXPECT_DOUBLE_EQ(estimate.online_bytes, (16 + 3) * 8 + 32 * 32 * 16 + 32 * 8);
   EXPECT_EQ(estimate.online_rounds, 2);

@@ -352,7 +352,9 @@ TEST(Handshake, VersionMismatchInProcess) {
           handshake(*second, newer);
           FAIL();
         } catch (const HandshakeError& error) {
-          EXPECT_NE(std::string(error.what()).find("protocol version: local 2, peer 1"),
+          EXPECT_NE(std::string(error.what())
+                        .find("protocol version: local " + std::to_string(kProtocolVersion + 1) +
+                              ", peer " + std::to_string(kProtocolVersion)),
                     std::string::npos)
               << error.what();
         }
