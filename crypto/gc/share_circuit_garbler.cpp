@@ -65,10 +65,9 @@ std::vector<std::uint64_t> ShareCircuitGarbler::offline(std::size_t count) {
   // The mask's labels are never sent: its active label is the all-zero block,
   // so its zero label is bit·Δ (see the class comment for why this is safe).
   const std::vector<std::uint8_t> mask_bits = detail::words_to_bits(masks, bits_);
-  const Block delta = party_.garbler().delta();
   std::vector<Block> mask_zero(count * bits_);
   for (std::size_t i = 0; i < mask_zero.size(); ++i)
-    mask_zero[i] = Block::mask(mask_bits[i]) & delta;
+    mask_zero[i] = party_.garbler().label_for(Block::zero(), mask_bits[i] != 0);
 
   std::vector<Block> input_zero(count * inputs);
   for (std::size_t c = 0; c < count; ++c) {
