@@ -53,7 +53,10 @@ struct SessionObservation {
   std::int64_t linear_layers = 0;        // linear steps the runtime runs
   std::int64_t polynomial_elements = 0;  // elements through Beaver products
   double other_offline_seconds = 0;
-  double online_seconds = 0;  // the whole phase, which weighs the remainder's fit
+  double online_seconds = 0;  // the whole phase (the client's), which weighs the remainder's fit
+  // The server's online phase, recorded for study (the observations file's
+  // server_online_s), not fitted.
+  double server_online_seconds = 0;
   double offline_seconds = 0;
 };
 

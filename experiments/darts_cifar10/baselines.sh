@@ -16,6 +16,7 @@ cd "$root"
 pinas=${1:-$root/build/nas/pinas}
 search=experiments/runs/darts_cifar10
 experiments/scripts/run_state.sh restore "$search" experiments/darts_cifar10/run_state.tar.gz
+[[ -d experiments/runs/data/cifar10-jpeg-q75 ]] || scripts/fetch-cifar10-jpeg experiments/runs/data
 # The draws are fixed once (baselines_so_far/samples.tsv), so every session trains the same five.
 if [[ ! -f $search/baselines/samples.tsv && -f experiments/darts_cifar10/baselines_so_far/samples.tsv ]]; then
   mkdir -p "$search/baselines"

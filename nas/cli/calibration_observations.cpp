@@ -42,6 +42,7 @@ void write_observations(const cost::CalibrationObservations& observations,
                         {"other_online_s", o.other_online_seconds},
                         {"other_offline_s", o.other_offline_seconds},
                         {"online_s", o.online_seconds},
+                        {"server_online_s", o.server_online_seconds},
                         {"offline_s", o.offline_seconds}});
   }
   std::ofstream out(path, std::ios::trunc);
