@@ -22,6 +22,16 @@ if [[ ! -f $search/baselines/samples.tsv && -f experiments/darts_cifar10/baselin
   mkdir -p "$search/baselines"
   cp experiments/darts_cifar10/baselines_so_far/samples.tsv "$search/baselines/samples.tsv"
 fi
+# Finished trainings are committed (baselines_so_far/NAME/result.json and log.jsonl, without the
+# checkpoints); restoring them makes a clean checkout reprint the table instead of retraining.
+for done in experiments/darts_cifar10/baselines_so_far/*/result.json; do
+  [[ -f $done ]] || continue
+  name=$(basename "$(dirname "$done")")
+  if [[ ! -f $search/baselines/$name/result.json ]]; then
+    mkdir -p "$search/baselines/$name"
+    cp "$(dirname "$done")"/* "$search/baselines/$name/"
+  fi
+done
 found=()
 key=$("$pinas" top "$search" --k 1 --json 2>/dev/null |
   python3 -c 'import json,sys; t=json.load(sys.stdin); print(t[0]["genotype"] if t else "")' || true)
