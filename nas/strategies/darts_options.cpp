@@ -137,6 +137,8 @@ void complete_darts_options(pb::ExperimentConfig& config, const std::string& ori
   if (!(darts.weight_fraction() > 0 && darts.weight_fraction() < 1))
     refuse(origin, "weight_fraction", "must be in (0, 1)");
   if (!pb::DartsOrder_IsValid(darts.order())) refuse(origin, "order", "unknown order");
+  if (darts.max_normal_skips() < 0 || darts.max_normal_skips() > 8)
+    refuse(origin, "max_normal_skips", "must be in 0..8 (0 = no cap; a cell has 8 edges)");
   int smallest = kMaxCells;
   for (int cells : darts.final_cells()) {
     if (cells < 1 || cells > kMaxCells)

@@ -51,6 +51,7 @@ train::supernet::DartsSearchSettings search_settings(const pb::ExperimentConfig&
   settings.alpha_beta2 = darts.alpha_beta2();
   settings.alpha_weight_decay = darts.alpha_weight_decay();
   settings.unrolled = darts.order() == pb::DARTS_UNROLLED;
+  settings.max_normal_skips = darts.max_normal_skips() > 0 ? darts.max_normal_skips() : -1;
   settings.seed = config.seed();
   settings.threads = config.training().threads_per_trial();
   settings.checkpoint = folder / "supernet" / "darts.pt";
@@ -163,6 +164,11 @@ DerivedSearch run_darts_phase(const pb::ExperimentConfig& config,
               report.epoch, report.epochs, report.learning_rate, report.train_loss,
               report.train_accuracy, report.val_accuracy, report.seconds,
               report.resumed ? " (resumed)" : "", relus, genotype);
+          if (!report.derivable)
+            log << fmt::format(
+                "darts epoch {:>3}: alphas not in the checkpoint, so its cells are uncapped and it "
+                "cannot be the best epoch under max_normal_skips\n",
+                report.epoch);
           log.flush();
         });
     best = result.best_cells;

@@ -49,6 +49,7 @@ TEST(DartsConfig, UnsetFieldsTakeSphynxsValues) {
   EXPECT_DOUBLE_EQ(darts.weight_fraction(), 0.5);
   EXPECT_EQ(darts.order(), pb::DARTS_UNROLLED);
   EXPECT_FALSE(darts.match_space_ops());
+  EXPECT_EQ(darts.max_normal_skips(), 0);  // no skip cap: Sphynx has none
   ASSERT_EQ(darts.final_cells_size(), 1);
   EXPECT_EQ(darts.final_cells(0), 5);
   EXPECT_EQ(config.max_trials(), 1);  // one derived network per final_cells entry
@@ -75,6 +76,12 @@ TEST(DartsConfig, RefusesWhatCannotRun) {
   EXPECT_NE(with("kind: DARTS", "kind: DARTS darts { weight_fraction: 1.5 }")
                 .find("strategy.darts.weight_fraction"),
             std::string::npos);
+  EXPECT_NE(with("kind: DARTS", "kind: DARTS darts { max_normal_skips: 9 }")
+                .find("field strategy.darts.max_normal_skips: must be in 0..8"),
+            std::string::npos);
+  EXPECT_NE(with("kind: DARTS", "kind: DARTS darts { max_normal_skips: -1 }")
+                .find("strategy.darts.max_normal_skips"),
+            std::string::npos);
   EXPECT_NE(with("kind: DARTS", "kind: DARTS darts { final_cells: [5, 0] }")
                 .find("strategy.darts.final_cells"),
             std::string::npos);
@@ -86,7 +93,9 @@ TEST(DartsConfig, RefusesWhatCannotRun) {
       with("kind: DARTS", "kind: RANDOM darts { cells: 5 }").find("only used with `kind: DARTS`"),
       std::string::npos);
   EXPECT_EQ(
-      with("kind: DARTS", "kind: DARTS darts { order: DARTS_FIRST_ORDER final_cells: [5, 8] }"),
+      with(
+          "kind: DARTS",
+          "kind: DARTS darts { order: DARTS_FIRST_ORDER final_cells: [5, 8] max_normal_skips: 2 }"),
       "");
 }
 

@@ -112,6 +112,51 @@ TEST(DartsSupernetTest, DerivationKeepsTheTwoStrongestEdgesAndNeverNone) {
   EXPECT_THROW(DartsSupernetImpl::derive_cell(torch::zeros({14, 6})), Error);
 }
 
+int count_skips(const pb::SphynxCell& cell) {
+  int skips = 0;
+  for (const auto& node : cell.nodes())
+    skips += (node.first().op() == pb::SPHYNX_SKIP) + (node.second().op() == pb::SPHYNX_SKIP);
+  return skips;
+}
+
+TEST(DartsSupernetTest, TheSkipCapStrikesTheWeakestSkipsAndDerivesAgain) {
+  // Skip (column 2) is every edge's best op, with strength 1 + e / 100;
+  // conv_3x3 (column 3) is second everywhere at 0.5 - e / 1000.
+  auto alpha = torch::zeros({14, 7}, torch::kDouble);
+  for (int e = 0; e < 14; ++e) {
+    alpha[e][pb::SPHYNX_SKIP + 1] = 1.0 + e / 100.0;
+    alpha[e][pb::SPHYNX_CONV_3X3 + 1] = 0.5 - e / 1000.0;
+  }
+  const auto uncapped = DartsSupernetImpl::derive_cell(alpha);
+  EXPECT_EQ(count_skips(uncapped), 8);
+  EXPECT_EQ(DartsSupernetImpl::derive_cell(alpha, 8).SerializeAsString(),
+            uncapped.SerializeAsString());
+  const auto capped = DartsSupernetImpl::derive_cell(alpha, 2);
+  EXPECT_EQ(count_skips(capped), 2);
+  // The strongest skips are on the last node's edges (12 and 13: inputs 3 and 4).
+  EXPECT_EQ(capped.nodes(3).first().input(), 3);
+  EXPECT_EQ(capped.nodes(3).first().op(), pb::SPHYNX_SKIP);
+  EXPECT_EQ(capped.nodes(3).second().input(), 4);
+  EXPECT_EQ(capped.nodes(3).second().op(), pb::SPHYNX_SKIP);
+  // Node 0's two edges lost their skips and keep their next op.
+  EXPECT_EQ(capped.nodes(0).first().op(), pb::SPHYNX_CONV_3X3);
+  EXPECT_EQ(capped.nodes(0).second().op(), pb::SPHYNX_CONV_3X3);
+  // A struck skip can cost its edge the node's top 2: in node 1 (edges 2, 3,
+  // 4), make edge 2's conv weak, so after the cap the node keeps edges 3, 4.
+  alpha[2][pb::SPHYNX_CONV_3X3 + 1] = 0.01;
+  const auto reordered = DartsSupernetImpl::derive_cell(alpha, 2);
+  EXPECT_EQ(reordered.nodes(1).first().input(), 1);
+  EXPECT_EQ(reordered.nodes(1).second().input(), 2);
+  EXPECT_EQ(count_skips(DartsSupernetImpl::derive_cell(alpha, 0)), 0);
+  // Recorded alphas derive the same cells as the tensor.
+  std::vector<double> values(alpha.data_ptr<double>(), alpha.data_ptr<double>() + alpha.numel());
+  EXPECT_EQ(DartsSupernetImpl::derive_cells(values, values, 2).normal().SerializeAsString(),
+            reordered.SerializeAsString());
+  EXPECT_EQ(count_skips(DartsSupernetImpl::derive_cells(values, values, 2).reduction()), 8)
+      << "the cap is on the normal cell only";
+  EXPECT_THROW(DartsSupernetImpl::derive_cells(std::vector<double>(97), values), Error);
+}
+
 DartsSearchSettings tiny_search(int epochs) {
   DartsSearchSettings settings;
   settings.data_spec = "fashion-mnist";
@@ -188,6 +233,25 @@ TEST(DartsSearchTest, AResumedSearchEqualsAnUninterruptedOne) {
               reference.history[i].cells.SerializeAsString());
   }
   EXPECT_EQ(result.best_epoch, reference.best_epoch);
+  // The skip cap is derivation only: resuming the finished search with one
+  // trains nothing and derives every epoch again from its recorded alphas.
+  {
+    auto capped = settings;
+    capped.checkpoint = directory / "uninterrupted.pt";
+    capped.max_normal_skips = 0;
+    const auto again = run_darts_search(capped);
+    EXPECT_EQ(again.epochs_resumed, 3);
+    ASSERT_EQ(again.history.size(), reference.history.size());
+    for (size_t i = 0; i < again.history.size(); ++i) {
+      EXPECT_EQ(count_skips(again.history[i].cells.normal()), 0) << "epoch " << i + 1;
+      EXPECT_EQ(again.history[i].val_accuracy, reference.history[i].val_accuracy);
+      EXPECT_EQ(again.history[i].cells.SerializeAsString(),
+                DartsSupernetImpl::derive_cells(reference.history[i].alpha_normal,
+                                                reference.history[i].alpha_reduce, 0)
+                    .SerializeAsString());
+    }
+    EXPECT_EQ(again.best_epoch, reference.best_epoch);
+  }
   // A checkpoint of other settings is refused, naming the file.
   settings.seed = 6;
   try {

@@ -87,7 +87,14 @@ json report_to_json(const DartsEpochReport& report) {
           {"val_accuracy", report.val_accuracy},
           {"seconds", report.seconds},
           {"normal", cell_to_json(report.cells.normal())},
-          {"reduction", cell_to_json(report.cells.reduction())}};
+          {"reduction", cell_to_json(report.cells.reduction())},
+          {"alpha_normal", report.alpha_normal},
+          {"alpha_reduce", report.alpha_reduce}};
+}
+
+std::vector<double> alpha_values(const torch::Tensor& alpha) {
+  auto values = alpha.detach().to(torch::kCPU, torch::kDouble).contiguous();
+  return {values.data_ptr<double>(), values.data_ptr<double>() + values.numel()};
 }
 
 DartsEpochReport report_from_json(const json& value, int epochs) {
@@ -101,6 +108,13 @@ DartsEpochReport report_from_json(const json& value, int epochs) {
   report.seconds = value.at("seconds").get<double>();
   *report.cells.mutable_normal() = cell_from_json(value.at("normal"));
   *report.cells.mutable_reduction() = cell_from_json(value.at("reduction"));
+  if (value.contains("alpha_normal")) {
+    report.alpha_normal = value.at("alpha_normal").get<std::vector<double>>();
+    report.alpha_reduce = value.at("alpha_reduce").get<std::vector<double>>();
+    const size_t size = static_cast<size_t>(DartsSupernetImpl::kEdges) * detail::kMixedOpCount;
+    if (report.alpha_normal.size() != size || report.alpha_reduce.size() != size)
+      throw Error(fmt::format("epoch {}: recorded alphas need {} values each", report.epoch, size));
+  }
   report.resumed = true;
   return report;
 }
@@ -234,6 +248,20 @@ DartsSearchResult run_darts_search(const DartsSearchSettings& settings,
     result.history = load_checkpoint(settings.checkpoint, fingerprint, settings.epochs, *supernet,
                                      weight_optimizer, alpha_optimizer);
     result.epochs_resumed = static_cast<int>(result.history.size());
+    // The last epoch's alphas are the supernet's, recorded or not.
+    if (!result.history.empty() && result.history.back().alpha_normal.empty()) {
+      result.history.back().alpha_normal = alpha_values(supernet->alpha_normal());
+      result.history.back().alpha_reduce = alpha_values(supernet->alpha_reduce());
+    }
+    // Derivation is not part of the trajectory: derive again with this
+    // search's cap (so a cap set after the search applies to every epoch).
+    for (auto& report : result.history) {
+      if (!report.alpha_normal.empty())
+        report.cells = DartsSupernetImpl::derive_cells(report.alpha_normal, report.alpha_reduce,
+                                                       settings.max_normal_skips);
+      else
+        report.derivable = settings.max_normal_skips < 0;
+    }
   }
   for (const auto& report : result.history) {
     if (on_epoch) on_epoch(report);
@@ -302,7 +330,9 @@ DartsSearchResult run_darts_search(const DartsSearchSettings& settings,
     report.train_accuracy =
         seen > 0 ? static_cast<double>(correct) / static_cast<double>(seen) : 0.0;
     report.val_accuracy = alpha_part_accuracy(*supernet, alpha_part, data->normalization, group);
-    report.cells = supernet->derive_cells();
+    report.alpha_normal = alpha_values(supernet->alpha_normal());
+    report.alpha_reduce = alpha_values(supernet->alpha_reduce());
+    report.cells = supernet->derive_cells(settings.max_normal_skips);
     report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     result.history.push_back(report);
     if (writes_checkpoint)
@@ -311,7 +341,8 @@ DartsSearchResult run_darts_search(const DartsSearchSettings& settings,
     if (on_epoch) on_epoch(report);
   }
   for (const auto& report : result.history) {
-    if (report.epoch == 1 || report.val_accuracy > result.best_val_accuracy) {
+    if (!report.derivable) continue;
+    if (result.best_epoch == 0 || report.val_accuracy > result.best_val_accuracy) {
       result.best_val_accuracy = report.val_accuracy;
       result.best_epoch = report.epoch;
       result.best_cells = report.cells;

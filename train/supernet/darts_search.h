@@ -42,6 +42,12 @@ struct DartsSearchSettings {
   // true: grad_alpha of the alpha-part loss at the weights one virtual SGD
   // step ahead (Sphynx's code in effect); false: at the current weights.
   bool unrolled = true;
+  // Caps the skip edges of the derived normal cell (P-DARTS' M; see
+  // DartsSupernetImpl::derive_cell); < 0, the default (Sphynx), caps nothing.
+  // Derivation only: not part of the checkpoint's settings, so a finished
+  // search resumed with another cap derives every epoch again from its
+  // recorded alphas without training.
+  int max_normal_skips = -1;
   uint64_t seed = 1;
   int threads = 0;  // intra-op threads; 0 leaves the current setting
   // The checkpoint file, written atomically after every epoch and resumed
@@ -68,6 +74,14 @@ struct DartsEpochReport {
   double train_accuracy = 0;  // weight batches (training mode)
   double val_accuracy = 0;    // the alpha part, evaluation mode
   pb::SphynxGenotype cells;   // derived after this epoch (normal and reduction only)
+  // The alphas after this epoch, row-major 14 x 7 each. Empty for an epoch
+  // read back from a checkpoint written before they were recorded; its cells
+  // are then the uncapped ones the checkpoint holds, and under a skip cap it
+  // cannot be the best epoch (derivable = false), except the last epoch,
+  // whose alphas are the supernet's.
+  std::vector<double> alpha_normal;
+  std::vector<double> alpha_reduce;
+  bool derivable = true;
   double seconds = 0;
   bool resumed = false;  // read back from the checkpoint, not trained by this call
 };

@@ -1,6 +1,9 @@
 #include "train/supernet/darts_supernet.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <limits>
 #include <numeric>
 #include <set>
 
@@ -136,29 +139,38 @@ torch::Tensor DartsSupernetImpl::forward(const torch::Tensor& input) {
       .flatten(1);
 }
 
-pb::SphynxCell DartsSupernetImpl::derive_cell(const torch::Tensor& alpha) {
-  if (alpha.dim() != 2 || alpha.size(0) != kEdges || alpha.size(1) != detail::kMixedOpCount)
-    throw Error("supernet: alpha must be 14 x 7 to derive a cell");
-  auto values = alpha.detach().to(torch::kCPU, torch::kDouble).contiguous();
-  auto at = values.accessor<double, 2>();
+namespace {
+
+// Per node the 2 incoming edges whose best op (never none, never a struck
+// op) has the largest alpha; `struck[edge][op]` removes an op from the race.
+pb::SphynxCell derive_top_two(const torch::TensorAccessor<double, 2>& at,
+                              const std::vector<std::vector<bool>>& struck,
+                              std::vector<int>& chosen_edges) {
   pb::SphynxCell cell;
+  chosen_edges.clear();
   int edge = 0;
-  for (int node = 0; node < kNodes; ++node) {
+  for (int node = 0; node < DartsSupernetImpl::kNodes; ++node) {
     struct Choice {
       int input;
+      int edge;
       int op;
       double strength;
     };
     std::vector<Choice> choices;
     for (int input = 0; input < node + 2; ++input, ++edge) {
-      Choice best{input, 1, at[edge][1]};
-      for (int op = 2; op < detail::kMixedOpCount; ++op) {
-        if (at[edge][op] > best.strength) best = {input, op, at[edge][op]};
+      Choice best{input, edge, -1, -std::numeric_limits<double>::infinity()};
+      for (int op = 1; op < detail::kMixedOpCount; ++op) {
+        if (struck[edge][op]) continue;
+        if (best.op < 0 || at[edge][op] > best.strength) best = {input, edge, op, at[edge][op]};
       }
+      // An edge with every op struck (only skips can be, so never with 6
+      // ops) would have op -1; it sorts last and is never among the top 2.
       choices.push_back(best);
     }
-    std::stable_sort(choices.begin(), choices.end(),
-                     [](const Choice& a, const Choice& b) { return a.strength > b.strength; });
+    std::stable_sort(choices.begin(), choices.end(), [](const Choice& a, const Choice& b) {
+      if ((a.op < 0) != (b.op < 0)) return b.op < 0;
+      return a.strength > b.strength;
+    });
     std::sort(choices.begin(), choices.begin() + 2,
               [](const Choice& a, const Choice& b) { return a.input < b.input; });
     auto& out = *cell.add_nodes();
@@ -166,14 +178,65 @@ pb::SphynxCell DartsSupernetImpl::derive_cell(const torch::Tensor& alpha) {
     out.mutable_first()->set_op(static_cast<pb::SphynxOp>(choices[0].op - 1));
     out.mutable_second()->set_input(choices[1].input);
     out.mutable_second()->set_op(static_cast<pb::SphynxOp>(choices[1].op - 1));
+    chosen_edges.push_back(choices[0].edge);
+    chosen_edges.push_back(choices[1].edge);
   }
   return cell;
 }
 
-pb::SphynxGenotype DartsSupernetImpl::derive_cells() const {
+}  // namespace
+
+pb::SphynxCell DartsSupernetImpl::derive_cell(const torch::Tensor& alpha, int max_skips) {
+  if (alpha.dim() != 2 || alpha.size(0) != kEdges || alpha.size(1) != detail::kMixedOpCount)
+    throw Error("supernet: alpha must be 14 x 7 to derive a cell");
+  auto values = alpha.detach().to(torch::kCPU, torch::kDouble).contiguous();
+  const auto at = values.accessor<double, 2>();
+  std::vector<std::vector<bool>> struck(kEdges, std::vector<bool>(detail::kMixedOpCount, false));
+  constexpr int kSkipColumn = pb::SPHYNX_SKIP + 1;  // column 0 is none
+  std::vector<int> chosen_edges;
+  while (true) {
+    auto cell = derive_top_two(at, struck, chosen_edges);
+    if (max_skips < 0) return cell;
+    // The chosen skips, in the cell's edge order, with their edge index.
+    int skips = 0, weakest_edge = -1;
+    for (int n = 0; n < kNodes; ++n) {
+      for (int e = 0; e < 2; ++e) {
+        const auto& edge = e == 0 ? cell.nodes(n).first() : cell.nodes(n).second();
+        if (edge.op() != pb::SPHYNX_SKIP) continue;
+        ++skips;
+        const int index = chosen_edges[static_cast<size_t>(2 * n + e)];
+        if (weakest_edge < 0 || at[index][kSkipColumn] < at[weakest_edge][kSkipColumn])
+          weakest_edge = index;
+      }
+    }
+    if (skips <= max_skips) return cell;
+    // Terminates: each pass strikes one more of the 14 skip entries.
+    struck[static_cast<size_t>(weakest_edge)][kSkipColumn] = true;
+  }
+}
+
+pb::SphynxGenotype DartsSupernetImpl::derive_cells(int max_normal_skips) const {
   pb::SphynxGenotype genotype;
-  *genotype.mutable_normal() = derive_cell(alpha_normal_);
+  *genotype.mutable_normal() = derive_cell(alpha_normal_, max_normal_skips);
   *genotype.mutable_reduction() = derive_cell(alpha_reduce_);
+  return genotype;
+}
+
+pb::SphynxGenotype DartsSupernetImpl::derive_cells(const std::vector<double>& alpha_normal,
+                                                   const std::vector<double>& alpha_reduce,
+                                                   int max_normal_skips) {
+  const size_t size = static_cast<size_t>(kEdges) * detail::kMixedOpCount;
+  if (alpha_normal.size() != size || alpha_reduce.size() != size)
+    throw Error(
+        fmt::format("supernet: recorded alphas must have {} values each (14 x 7), not {} "
+                    "and {}",
+                    size, alpha_normal.size(), alpha_reduce.size()));
+  auto as_tensor = [](const std::vector<double>& values) {
+    return torch::tensor(values, torch::kDouble).reshape({kEdges, detail::kMixedOpCount});
+  };
+  pb::SphynxGenotype genotype;
+  *genotype.mutable_normal() = derive_cell(as_tensor(alpha_normal), max_normal_skips);
+  *genotype.mutable_reduction() = derive_cell(as_tensor(alpha_reduce));
   return genotype;
 }
 

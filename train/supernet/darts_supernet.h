@@ -57,10 +57,21 @@ class DartsSupernetImpl : public torch::nn::Module {
   // best op other than none by raw alpha; per node the 2 incoming edges whose
   // best op has the largest alpha (ties to the lower input), written with the
   // lower input first. Thread-safe for distinct tensors.
-  static pb::SphynxCell derive_cell(const torch::Tensor& alpha);
+  // max_skips >= 0 caps the cell's skip edges (P-DARTS' search-space
+  // regularization, Chen et al. 2019): while the cell has more, the weakest
+  // chosen skip (lowest raw alpha) is struck from its edge and the cell is
+  // derived again, so that edge offers its next op and may lose its place to
+  // another edge. max_skips < 0 (the default, Sphynx) caps nothing.
+  static pb::SphynxCell derive_cell(const torch::Tensor& alpha, int max_skips = -1);
   // The derived normal and reduction cells (num_cells, channels and
-  // reduction positions left unset: the final network's are chosen later).
-  pb::SphynxGenotype derive_cells() const;
+  // reduction positions left unset: the final network's are chosen later),
+  // the normal cell capped at max_normal_skips (< 0: no cap).
+  pb::SphynxGenotype derive_cells(int max_normal_skips = -1) const;
+  // derive_cells of recorded alphas (alpha_normal(), alpha_reduce() as
+  // row-major 14 x 7 values). Throws pinas::Error for another size.
+  static pb::SphynxGenotype derive_cells(const std::vector<double>& alpha_normal,
+                                         const std::vector<double>& alpha_reduce,
+                                         int max_normal_skips = -1);
 
   const DartsSupernetOptions& options() const { return options_; }
 
